@@ -1,0 +1,45 @@
+# The two commands: `make run` (the app on its embedded default) and `make test` (everything).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/livelihood
+REDIS ?= redis://127.0.0.1:6379
+
+.PHONY: run test venv lint test-sqlite test-postgres services bench
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON))"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## Set up and serve http://127.0.0.1:8000 on SQLite with Celery eager and the demo data.
+run: venv
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	@echo "Open http://127.0.0.1:8000/  (logins above; password demo-2026)"
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+services:
+	@bash deploy/local-services.sh
+
+test-sqlite: venv
+	$(PY) -m pytest -q -m "not integration and not e2e"
+
+test-postgres: venv services
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS)/15 $(PY) -m pytest -q
+
+## Set up and run the whole suite: lint, SQLite, then PostgreSQL with the integration suite.
+test: lint test-sqlite test-postgres
+
+bench: venv
+	$(PY) -m tests.bench.bench_voting

@@ -1,0 +1,14 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+urlpatterns = [
+    path("projects/", views.ProjectList.as_view(), name="api-projects"),
+    path("projects/<int:pk>/", views.ProjectDetail.as_view(), name="api-project"),
+    path("suggestions/", views.SuggestionList.as_view(), name="api-suggestions"),
+    path("tasks/inbox/", views.InboxList.as_view(), name="api-inbox"),
+    path("tasks/queue/", views.QueueList.as_view(), name="api-queue"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,128 @@
+"""Forms of the office pages outside the case steps: suggestions, registration, votes."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core import messages
+from core.models import Category, Channel, RouteLevel, Suggestion, SuggestionStatus
+
+
+class SuggestionForm(forms.Form):
+    """A clerk enters a suggestion received on paper, by hotline or at a liaison station."""
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    text = forms.CharField(label=_("Suggestion"), widget=forms.Textarea(attrs={"rows": 5}))
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(active=True), required=False
+    )
+    proposer_name = forms.CharField(label=_("Proposer"), max_length=50)
+    proposer_contact = forms.CharField(label=_("Contact"), max_length=100, required=False)
+
+
+class PublicSuggestionForm(forms.Form):
+    jurisdiction = forms.ChoiceField(label=_("Where"))
+    title = forms.CharField(label=_("Title"), max_length=120)
+    text = forms.CharField(label=_("Your suggestion"), widget=forms.Textarea(attrs={"rows": 6}))
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(active=True), required=False
+    )
+    proposer_name = forms.CharField(label=_("Your name"), max_length=50)
+    proposer_contact = forms.CharField(
+        label=_("Phone or e-mail (not published)"), max_length=100, required=False
+    )
+    # Spam trap: a field people never see; bots fill it in.
+    website = forms.CharField(
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "tabindex": "-1",
+                "autocomplete": "off",
+                "class": "trap",
+                "aria-hidden": "true",
+            }
+        ),
+    )
+
+    def __init__(self, *args, jurisdictions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].choices = [(j.code, j.name) for j in jurisdictions]
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Your submission looks automated."))
+        return ""
+
+
+class RouteForm(forms.Form):
+    level = forms.ChoiceField(label=_("Route to"), choices=RouteLevel.choices)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class RegisterProjectForm(forms.Form):
+    suggestions = forms.ModelMultipleChoiceField(
+        label=_("Source suggestions"),
+        queryset=Suggestion.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": messages.SUGGESTIONS_REQUIRED},
+    )
+    title = forms.CharField(label=_("Project title"), max_length=120)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(active=True)
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    content = forms.CharField(
+        label=_("Content"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    budget = forms.DecimalField(
+        label=_("Estimated budget (10k yuan)"), required=False, max_digits=12, decimal_places=2
+    )
+    fund_source = forms.CharField(label=_("Fund source"), max_length=200, required=False)
+
+    def __init__(self, *args, jurisdiction, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suggestions"].queryset = Suggestion.objects.filter(
+            jurisdiction=jurisdiction,
+            status__in=[SuggestionStatus.RECEIVED, SuggestionStatus.ACCEPTED],
+        ).order_by("-created")
+        self.fields["suggestions"].label_from_instance = lambda s: f"{s.receipt_code} · {s.title}"
+
+    def clean_budget(self):
+        budget = self.cleaned_data.get("budget")
+        if budget is not None and budget < 0:
+            raise forms.ValidationError(messages.BUDGET_NEGATIVE)
+        return budget
+
+
+class VoteOutcomeForm(forms.Form):
+    elected = forms.ChoiceField(
+        label=_("Outcome"),
+        widget=forms.RadioSelect,
+        choices=[("yes", _("Elected")), ("no", _("Not elected"))],
+    )
+    voted_on = forms.DateField(
+        label=_("Date of the vote"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    yes = forms.IntegerField(label=_("Votes for"), min_value=0, required=False)
+
+
+class SatisfactionForm(forms.Form):
+    rate = forms.DecimalField(
+        label=_("Satisfaction rate %"), min_value=0, max_value=100, decimal_places=1
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachmentForm(forms.Form):
+    attachment = forms.FileField(label=_("File"))

@@ -1,0 +1,1 @@
+"""Models of the reporting area (registered with the core app through core/models/__init__.py)."""

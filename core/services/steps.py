@@ -1,0 +1,90 @@
+"""Running one human step of a flow: lock, check, do the work, complete the activation.
+
+Every step service runs its writes inside `task_step`, so that the case's lock, the
+permission check and the completion of the viewflow task are one transaction: two users
+completing the same task at once, one wins and the other is told; a refused or invalid
+submission leaves nothing behind.
+"""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.status import STATUS
+
+from core import messages
+from permissions.checks import can_take_task
+
+
+class StepRefused(Exception):
+    """The step could not be done now; `message` says why, in the user's language."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@contextmanager
+def task_step(*, actor, task, node):
+    """Yield the activation of `task` for `actor`, then complete it.
+
+    `node` is the flow node the caller's form was written for; a task of another node is
+    refused, so a form posted to the wrong step's URL cannot complete it.
+    """
+    flow_class = node.flow_class
+    if task.flow_task != node:
+        raise StepRefused(messages.WRONG_STEP)
+    try:
+        with flow_class.lock(task.process_id), transaction.atomic():
+            task = flow_class.task_class._default_manager.select_related("process").get(pk=task.pk)
+            if task.status in (STATUS.DONE, STATUS.CANCELED):
+                raise StepRefused(messages.TASK_ALREADY_DONE)
+            if task.status == STATUS.ASSIGNED and task.owner_id != actor.pk:
+                raise StepRefused(messages.TASK_TAKEN)
+            if not can_take_task(actor, task):
+                raise PermissionDenied(messages.TASK_NOT_ALLOWED)
+            activation = node.activation_class(task)
+            if task.status == STATUS.NEW:
+                activation.assign(actor)
+            activation.start(None)
+            yield activation
+            activation.execute()
+    except FlowLockFailed:
+        raise StepRefused(messages.TASK_BUSY)
+
+
+def task_assign(*, actor, task) -> None:
+    """Take a task from the queue into one's own inbox."""
+    node = task.flow_task
+    try:
+        with node.flow_class.lock(task.process_id), transaction.atomic():
+            task.refresh_from_db()
+            if task.status != STATUS.NEW:
+                raise StepRefused(messages.TASK_TAKEN)
+            if not can_take_task(actor, task):
+                raise PermissionDenied(messages.TASK_NOT_ALLOWED)
+            node.activation_class(task).assign(actor)
+    except FlowLockFailed:
+        raise StepRefused(messages.TASK_BUSY)
+
+
+def task_release(*, actor, task) -> None:
+    """Put a task one has taken back into the queue."""
+    node = task.flow_task
+    with node.flow_class.lock(task.process_id), transaction.atomic():
+        task.refresh_from_db()
+        if task.status != STATUS.ASSIGNED or task.owner_id != actor.pk:
+            raise PermissionDenied(messages.TASK_NOT_ALLOWED)
+        node.activation_class(task).unassign()
+
+
+def open_task(process, node):
+    """The open task of `node` in a case, or None."""
+    return (
+        node.flow_class.task_class._default_manager.filter(
+            process=process, flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+        )
+        .order_by("-pk")
+        .first()
+    )

@@ -1,0 +1,358 @@
+"""Office pages: inbox, queue, archive, cases, the case page, suggestions, registration."""
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from viewflow.workflow import chart
+
+from core import forms
+from core.models import Category, Jurisdiction, Stage
+from core.selectors import projects as project_selectors
+from core.selectors import tasks as task_selectors
+from core.selectors.timeline import case_timeline
+from core.services import projects as project_services
+from core.services import suggestions as suggestion_services
+from core.services import supervision
+from core.services.steps import StepRefused
+from permissions import checks
+from permissions.roles import Step
+from permissions.scope import home_jurisdictions, readable_jurisdictions
+
+PAGE_SIZE = 25
+
+
+def _page(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _apply_form_errors(form, error: ValidationError):
+    for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+        for e in errors:
+            form.add_error(field if field in form.fields else None, e)
+
+
+@login_required
+def home(request):
+    return redirect("core:inbox")
+
+
+def _task_list(request, qs, template, title, tab):
+    page = _page(request, qs)
+    return render(request, template, {"page": page, "title": title, "tab": tab})
+
+
+@login_required
+def inbox(request):
+    return _task_list(
+        request, task_selectors.inbox(request.user), "core/task_list.html", _("My inbox"), "inbox"
+    )
+
+
+@login_required
+def queue(request):
+    return _task_list(
+        request, task_selectors.queue(request.user), "core/task_list.html", _("Queue"), "queue"
+    )
+
+
+@login_required
+def archive(request):
+    return _task_list(
+        request,
+        task_selectors.archive(request.user),
+        "core/task_list.html",
+        _("Archive"),
+        "archive",
+    )
+
+
+@login_required
+def case_list(request):
+    params = {
+        "q": request.GET.get("q", "").strip(),
+        "year": request.GET.get("year") or None,
+        "stage": request.GET.get("stage") or None,
+        "jurisdiction": request.GET.get("jurisdiction") or None,
+        "category": request.GET.get("category") or None,
+    }
+    if params["year"] and not str(params["year"]).isdigit():
+        params["year"] = None
+    qs = project_selectors.search_projects(request.user, **params)
+    return render(
+        request,
+        "core/case_list.html",
+        {
+            "page": _page(request, qs),
+            "params": params,
+            "stages": Stage.choices,
+            "jurisdictions": readable_jurisdictions(request.user),
+            "categories": Category.objects.all(),
+        },
+    )
+
+
+@login_required
+def case_detail(request, pk):
+    project = project_selectors.project_for_user(request.user, pk)
+    open_tasks = list(task_selectors.open_tasks_of(project.process))
+    for task in open_tasks:
+        task.can_take = checks.can_take_task(request.user, task)
+    reports = project.reports.select_related("submitted_by", "signed_off_by").prefetch_related(
+        "opinions", "attachments"
+    )
+    context = {
+        "project": project,
+        "open_tasks": open_tasks,
+        "timeline": case_timeline(project),
+        "reports": reports,
+        "milestones": project.milestones.all(),
+        "suggestions": project.suggestions.all(),
+        "monitors": project.monitors.all(),
+        "cooperating_units": project.cooperating_units.all(),
+        "attachments": project.attachments.filter(report__isnull=True).select_related(
+            "uploaded_by"
+        ),
+        "comments": project.comments.select_related("author"),
+        "can_comment": checks.can_comment_on_project(request.user, project),
+        "can_record_vote": project.stage == Stage.CANDIDATE
+        and checks.can_record_vote(request.user, project),
+        "can_record_satisfaction": project.stage == Stage.EVALUATION
+        and checks.can_record_satisfaction(request.user, project),
+        "comment_form": forms.CommentForm(),
+        "attachment_form": forms.AttachmentForm(),
+        "vote_form": forms.VoteOutcomeForm(),
+        "satisfaction_form": forms.SatisfactionForm(),
+    }
+    return render(request, "core/case_detail.html", context)
+
+
+@login_required
+def case_chart(request, pk):
+    """The live process map: viewflow's chart with this case's current step highlighted."""
+    project = project_selectors.project_for_user(request.user, pk)
+    from flows.project_flow import ProjectFlow
+
+    grid = chart.calc_layout_data(ProjectFlow)
+    chart.calc_cell_status(ProjectFlow, grid, project.process.pk)
+    return HttpResponse(chart.grid_to_svg(grid), content_type="image/svg+xml")
+
+
+@login_required
+@require_POST
+def case_comment(request, pk):
+    project = project_selectors.project_for_user(request.user, pk)
+    form = forms.CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            project_services.comment_add(
+                actor=request.user, project=project, text=form.cleaned_data["text"]
+            )
+            flash.success(request, _("Comment added."))
+        except ValidationError as error:
+            flash.error(request, " ".join(error.messages))
+    else:
+        flash.error(request, _("Write a comment."))
+    return redirect("core:case", pk=project.pk)
+
+
+@login_required
+@require_POST
+def case_attach(request, pk):
+    project = project_selectors.project_for_user(request.user, pk)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            supervision.attachment_add(
+                actor=request.user, project=project, upload=form.cleaned_data["attachment"]
+            )
+            flash.success(request, _("File attached."))
+        except ValidationError as error:
+            flash.error(request, " ".join(error.messages))
+    else:
+        flash.error(request, _("Choose a file."))
+    return redirect("core:case", pk=project.pk)
+
+
+@login_required
+@require_POST
+def case_record_vote(request, pk):
+    project = project_selectors.project_for_user(request.user, pk)
+    if not checks.can_record_vote(request.user, project):
+        raise PermissionDenied
+    form = forms.VoteOutcomeForm(request.POST)
+    if not form.is_valid():
+        flash.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("core:case", pk=project.pk)
+    try:
+        project_services.project_record_vote(
+            actor=request.user,
+            project=project,
+            elected=form.cleaned_data["elected"] == "yes",
+            voted_on=form.cleaned_data["voted_on"],
+            yes=form.cleaned_data["yes"],
+        )
+        flash.success(request, _("The vote outcome is recorded."))
+    except (StepRefused, ValidationError) as error:
+        flash.error(request, getattr(error, "message", None) or " ".join(error.messages))
+    return redirect("core:case", pk=project.pk)
+
+
+@login_required
+@require_POST
+def case_record_satisfaction(request, pk):
+    project = project_selectors.project_for_user(request.user, pk)
+    if not checks.can_record_satisfaction(request.user, project):
+        raise PermissionDenied
+    form = forms.SatisfactionForm(request.POST)
+    if not form.is_valid():
+        flash.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("core:case", pk=project.pk)
+    try:
+        project_services.project_record_satisfaction(
+            actor=request.user, project=project, rate=form.cleaned_data["rate"]
+        )
+        flash.success(request, _("The satisfaction result is recorded."))
+    except (StepRefused, ValidationError) as error:
+        flash.error(request, getattr(error, "message", None) or " ".join(error.messages))
+    return redirect("core:case", pk=project.pk)
+
+
+@login_required
+def suggestion_list(request):
+    qs = project_selectors.suggestions_for_user(request.user).prefetch_related(
+        Prefetch("projects", queryset=project_selectors.Project.objects.only("id", "title"))
+    )
+    status = request.GET.get("status")
+    if status:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "core/suggestion_list.html",
+        {
+            "page": _page(request, qs),
+            "status": status,
+            "can_register": _acting_jurisdictions(request.user, Step.REGISTER_PROJECT),
+            "can_enter": _acting_jurisdictions(request.user, Step.ROUTE_SUGGESTION)
+            or _acting_jurisdictions(request.user, Step.REGISTER_PROJECT),
+        },
+    )
+
+
+def _acting_jurisdictions(user, step):
+    return [j for j in home_jurisdictions(user) if checks.has_step(user, step, j)]
+
+
+def _pick_jurisdiction(request, step) -> Jurisdiction:
+    options = _acting_jurisdictions(request.user, step)
+    if not options:
+        raise PermissionDenied
+    code = request.GET.get("j") or request.POST.get("j")
+    for jurisdiction in options:
+        if jurisdiction.code == code:
+            return jurisdiction
+    return options[0]
+
+
+@login_required
+def suggestion_new(request):
+    jurisdictions = _acting_jurisdictions(
+        request.user, Step.ROUTE_SUGGESTION
+    ) or _acting_jurisdictions(request.user, Step.REGISTER_PROJECT)
+    if not jurisdictions:
+        raise PermissionDenied
+    jurisdiction = jurisdictions[0]
+    form = forms.SuggestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            suggestion = suggestion_services.suggestion_submit(
+                actor=request.user, jurisdiction=jurisdiction, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_form_errors(form, error)
+        else:
+            flash.success(
+                request,
+                _("Suggestion received. Receipt code: %(code)s")
+                % {"code": suggestion.receipt_code},
+            )
+            return redirect("core:suggestions")
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Enter a suggestion"),
+            "jurisdiction": jurisdiction,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def suggestion_route(request, pk):
+    suggestion = project_selectors.suggestion_for_user(request.user, pk)
+    if not checks.can_route_suggestion(request.user, suggestion):
+        raise PermissionDenied
+    form = forms.RouteForm(request.POST or None, initial={"level": suggestion.route_level})
+    if request.method == "POST" and form.is_valid():
+        try:
+            suggestion_services.suggestion_route(
+                actor=request.user,
+                suggestion=suggestion,
+                level=form.cleaned_data["level"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _apply_form_errors(form, error)
+        else:
+            flash.success(request, _("Suggestion routed."))
+            return redirect("core:suggestions")
+    return render(
+        request,
+        "core/suggestion_route.html",
+        {
+            "form": form,
+            "suggestion": suggestion,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def project_register(request):
+    jurisdiction = _pick_jurisdiction(request, Step.REGISTER_PROJECT)
+    from django.utils import timezone
+
+    initial = {"year": timezone.localdate().year + 1}
+    if request.GET.get("suggestion"):
+        initial["suggestions"] = [s for s in request.GET.getlist("suggestion") if s.isdigit()]
+    form = forms.RegisterProjectForm(
+        request.POST or None, jurisdiction=jurisdiction, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = project_services.project_register(
+                actor=request.user, jurisdiction=jurisdiction, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_form_errors(form, error)
+        else:
+            flash.success(request, _("Project registered; the feasibility study can be assigned."))
+            return redirect("core:case", pk=project.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Register a project"),
+            "jurisdiction": jurisdiction,
+            "hidden": {"j": jurisdiction.code},
+        },
+        status=400 if form.errors else 200,
+    )

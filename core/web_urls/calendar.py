@@ -1,0 +1,3 @@
+"""URL patterns of the calendar pages, included by core/urls.py."""
+
+urlpatterns: list = []

@@ -1,0 +1,59 @@
+"""Pure permission predicates: can_<verb>_<noun>(user, obj).
+
+Everything here asks the granted step permissions (guardian) or the reading scope;
+nothing here grants.
+"""
+
+from viewflow.workflow.status import STATUS
+
+from .roles import Role, Step, perm
+from .scope import can_read_jurisdiction, roles_of
+
+
+def has_step(user, step: Step, obj) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active or obj is None:
+        return False
+    return user.has_perm(perm(step), obj)
+
+
+def can_read_project(user, project) -> bool:
+    return user.is_authenticated and can_read_jurisdiction(user, project.jurisdiction)
+
+
+def can_register_project(user, jurisdiction) -> bool:
+    return has_step(user, Step.REGISTER_PROJECT, jurisdiction)
+
+
+def can_route_suggestion(user, suggestion) -> bool:
+    return has_step(user, Step.ROUTE_SUGGESTION, suggestion.jurisdiction)
+
+
+def can_record_vote(user, project) -> bool:
+    return has_step(user, Step.RECORD_VOTE, project.jurisdiction)
+
+
+def can_record_satisfaction(user, project) -> bool:
+    return has_step(user, Step.RECORD_SATISFACTION, project.jurisdiction)
+
+
+def can_comment_on_project(user, project) -> bool:
+    """Anyone who may read the case, except the read-only supervisors, may comment."""
+    if not can_read_project(user, project):
+        return False
+    return bool(roles_of(user) - {Role.SUPERVISOR}) or project.monitors.filter(user=user).exists()
+
+
+def can_take_task(user, task) -> bool:
+    """May this user act on this open human task (take it from the queue, or finish it)?"""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if task.flow_task_type != "HUMAN" or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+        return False
+    if task.owner_id:
+        return task.owner_id == user.pk
+    return task.flow_task.can_assign(user, task)
+
+
+def can_release_task(user, task) -> bool:
+    """May this user put a task they took back into the queue?"""
+    return user.is_authenticated and task.status == STATUS.ASSIGNED and task.owner_id == user.pk
