@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from core.categories import ensure_default_categories
 from core.models import (
     Category,
     Channel,
@@ -173,6 +174,7 @@ class DemoWorld:
         return self.rng.choice(SURNAMES) + self.rng.choice(GIVEN)
 
     def build_organisation(self):
+        ensure_default_categories(Category)
         for code, name, level, parent in JURISDICTIONS:
             jurisdiction, _ = Jurisdiction.objects.get_or_create(
                 code=code,
