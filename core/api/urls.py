@@ -1,9 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
 
 urlpatterns = [
+    path("", include("core.api.voting_urls")),
+    path("", include("core.api.calendar_urls")),
+    path("", include("core.api.reporting_urls")),
     path("projects/", views.ProjectList.as_view(), name="api-projects"),
     path("projects/<int:pk>/", views.ProjectDetail.as_view(), name="api-project"),
     path("suggestions/", views.SuggestionList.as_view(), name="api-suggestions"),
