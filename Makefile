@@ -35,8 +35,11 @@ services:
 test-sqlite: venv
 	$(PY) -m pytest -q -m "not integration and not e2e"
 
+# Transactional suites (integration: PostgreSQL, Redis, a live worker) run in their own
+# pytest process, since they flush the database the other tests share.
 test-postgres: venv services
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS)/15 $(PY) -m pytest -q
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS)/15 $(PY) -m pytest -q -m "not integration and not e2e"
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS)/15 $(PY) -m pytest -q -m integration
 
 ## Set up and run the whole suite: lint, SQLite, then PostgreSQL with the integration suite.
 test: lint test-sqlite test-postgres

@@ -49,3 +49,12 @@ def user_of(world):
         return user
 
     return get
+
+
+@pytest.fixture
+def fresh_world(transactional_db):
+    """The demo organisation built inside a transactional test (integration suites), where
+    the session-wide one cannot be used: such tests commit for real and flush at the end."""
+    built = DemoWorld()
+    built.build_organisation()
+    return built
