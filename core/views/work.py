@@ -80,6 +80,9 @@ def case_list(request):
         "stage": request.GET.get("stage") or None,
         "jurisdiction": request.GET.get("jurisdiction") or None,
         "category": request.GET.get("category") or None,
+        # from the supervisors' dashboard: a jurisdiction with its subtree, a named set
+        "under": request.GET.get("under") or None,
+        "subset": request.GET.get("set") or None,
     }
     if params["year"] and not str(params["year"]).isdigit():
         params["year"] = None
@@ -143,84 +146,86 @@ def case_chart(request, pk):
     return HttpResponse(chart.grid_to_svg(grid), content_type="image/svg+xml")
 
 
+def _case_action(request, pk, *, form_class, perform, success, check=None):
+    """A small action on the case page: check, validate, call one service, report back."""
+    project = project_selectors.project_for_user(request.user, pk)
+    if check is not None and not check(request.user, project):
+        raise PermissionDenied
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        flash.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("core:case", pk=project.pk)
+    try:
+        perform(project, form.cleaned_data)
+    except StepRefused as refused:
+        flash.error(request, refused.message)
+    except ValidationError as error:
+        flash.error(request, " ".join(error.messages))
+    else:
+        flash.success(request, success)
+    return redirect("core:case", pk=project.pk)
+
+
 @login_required
 @require_POST
 def case_comment(request, pk):
-    project = project_selectors.project_for_user(request.user, pk)
-    form = forms.CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            project_services.comment_add(
-                actor=request.user, project=project, text=form.cleaned_data["text"]
-            )
-            flash.success(request, _("Comment added."))
-        except ValidationError as error:
-            flash.error(request, " ".join(error.messages))
-    else:
-        flash.error(request, _("Write a comment."))
-    return redirect("core:case", pk=project.pk)
+    return _case_action(
+        request,
+        pk,
+        form_class=forms.CommentForm,
+        success=_("Comment added."),
+        perform=lambda project, data: project_services.comment_add(
+            actor=request.user, project=project, text=data["text"]
+        ),
+    )
 
 
 @login_required
 @require_POST
 def case_attach(request, pk):
-    project = project_selectors.project_for_user(request.user, pk)
-    form = forms.AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            supervision.attachment_add(
-                actor=request.user, project=project, upload=form.cleaned_data["attachment"]
-            )
-            flash.success(request, _("File attached."))
-        except ValidationError as error:
-            flash.error(request, " ".join(error.messages))
-    else:
-        flash.error(request, _("Choose a file."))
-    return redirect("core:case", pk=project.pk)
+    return _case_action(
+        request,
+        pk,
+        form_class=forms.AttachmentForm,
+        success=_("File attached."),
+        perform=lambda project, data: supervision.attachment_add(
+            actor=request.user, project=project, upload=data["attachment"]
+        ),
+    )
 
 
 @login_required
 @require_POST
 def case_record_vote(request, pk):
-    project = project_selectors.project_for_user(request.user, pk)
-    if not checks.can_record_vote(request.user, project):
-        raise PermissionDenied
-    form = forms.VoteOutcomeForm(request.POST)
-    if not form.is_valid():
-        flash.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-        return redirect("core:case", pk=project.pk)
-    try:
-        project_services.project_record_vote(
+    return _case_action(
+        request,
+        pk,
+        form_class=forms.VoteOutcomeForm,
+        check=checks.can_record_vote,
+        success=_("The vote outcome is recorded."),
+        perform=lambda project, data: project_services.project_record_vote(
             actor=request.user,
             project=project,
-            elected=form.cleaned_data["elected"] == "yes",
-            voted_on=form.cleaned_data["voted_on"],
-            yes=form.cleaned_data["yes"],
-        )
-        flash.success(request, _("The vote outcome is recorded."))
-    except (StepRefused, ValidationError) as error:
-        flash.error(request, getattr(error, "message", None) or " ".join(error.messages))
-    return redirect("core:case", pk=project.pk)
+            elected=data["elected"] == "yes",
+            voted_on=data["voted_on"],
+            yes=data["yes"],
+        ),
+    )
 
 
 @login_required
 @require_POST
 def case_record_satisfaction(request, pk):
-    project = project_selectors.project_for_user(request.user, pk)
-    if not checks.can_record_satisfaction(request.user, project):
-        raise PermissionDenied
-    form = forms.SatisfactionForm(request.POST)
-    if not form.is_valid():
-        flash.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-        return redirect("core:case", pk=project.pk)
-    try:
-        project_services.project_record_satisfaction(
-            actor=request.user, project=project, rate=form.cleaned_data["rate"]
-        )
-        flash.success(request, _("The satisfaction result is recorded."))
-    except (StepRefused, ValidationError) as error:
-        flash.error(request, getattr(error, "message", None) or " ".join(error.messages))
-    return redirect("core:case", pk=project.pk)
+    return _case_action(
+        request,
+        pk,
+        form_class=forms.SatisfactionForm,
+        check=checks.can_record_satisfaction,
+        success=_("The satisfaction result is recorded."),
+        perform=lambda project, data: project_services.project_record_satisfaction(
+            actor=request.user, project=project, rate=data["rate"]
+        ),
+    )
 
 
 @login_required

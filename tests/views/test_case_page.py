@@ -1,0 +1,57 @@
+"""The case page: every field, the live map, one merged timeline; its small actions."""
+
+import pytest
+from django.urls import reverse
+
+from core.models import Stage
+from permissions.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_case_page_merges_tasks_changes_opinions_and_answers(world, make_case, client):
+    case = make_case("qh-dh", to="acceptance")
+    client.force_login(world.users[("qh-dh", Role.CONGRESS_OFFICE)])
+    body = client.get(reverse("core:case", args=[case.project.pk])).content.decode()
+    report = case.project.reports.order_by("pk").first()
+    opinion = report.opinions.first()
+    assert opinion.text in body and opinion.answer in body
+    for step in ("assign_study", "study_feasibility", "review_by_party", "submit_report"):
+        from flows.project_flow import ProjectFlow
+
+        assert str(getattr(ProjectFlow, step).task_title) in body
+    assert case.project.title in body
+    assert reverse("core:case_chart", args=[case.project.pk]) in body
+    svg = client.get(reverse("core:case_chart", args=[case.project.pk]))
+    assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+
+
+def test_congress_office_records_the_vote_on_the_case_page(world, make_case, client):
+    case = make_case("qh-dh", to="candidate")
+    client.force_login(world.users[("qh-dh", Role.CONGRESS_OFFICE)])
+    response = client.post(
+        reverse("core:case_record_vote", args=[case.project.pk]),
+        {"elected": "yes", "voted_on": "2026-01-15", "yes": "55"},
+    )
+    assert response.status_code == 302
+    case.refresh()
+    assert case.project.elected is True and case.project.stage == Stage.PLANNING
+    # a second submission is told, and changes nothing
+    before = case.project.history.count()
+    client.post(
+        reverse("core:case_record_vote", args=[case.project.pk]),
+        {"elected": "no", "voted_on": "2026-01-15"},
+    )
+    case.refresh()
+    assert case.project.elected is True and case.project.history.count() == before
+
+
+def test_comment_needs_text_and_is_on_the_record(world, make_case, client):
+    case = make_case("qh-dh", to="candidate")
+    deputy = case.project.jurisdiction.deputies.first().user
+    client.force_login(deputy)
+    client.post(reverse("core:case_comment", args=[case.project.pk]), {"text": ""})
+    assert case.project.comments.count() == 0
+    client.post(reverse("core:case_comment", args=[case.project.pk]), {"text": "建议尽快实施"})
+    comment = case.project.comments.get()
+    assert comment.history.get().history_user == deputy
