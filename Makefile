@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/livelihood
 REDIS ?= redis://127.0.0.1:6379
 
-.PHONY: run test venv lint test-sqlite test-postgres services bench
+.PHONY: run test venv lint test-sqlite test-postgres test-e2e e2e-deps services bench
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON))"; exit 1; }
@@ -41,8 +41,21 @@ test-postgres: venv services
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS)/15 $(PY) -m pytest -q -m "not integration and not e2e"
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS)/15 $(PY) -m pytest -q -m integration
 
-## Set up and run the whole suite: lint, SQLite, then PostgreSQL with the integration suite.
-test: lint test-sqlite test-postgres
+# The browser journey: Debian's Chromium (installed when missing) and axe-core from npm.
+e2e-deps:
+	@{ command -v chromium >/dev/null && fc-list :lang=zh | grep -q .; } || { \
+	  echo "installing Debian's chromium and CJK fonts"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium chromium-driver fonts-noto-cjk >/dev/null) \
+	    || { echo "could not install chromium"; exit 1; }; }
+	test -f tests/e2e/node_modules/axe-core/axe.min.js || \
+	  npm ci --prefix tests/e2e --no-audit --no-fund --silent
+
+test-e2e: venv e2e-deps
+	$(PY) -m pytest -q -m e2e
+
+## Set up and run the whole suite: lint, SQLite, PostgreSQL with the integration suite, browser.
+test: lint test-sqlite test-postgres test-e2e
 
 bench: venv
 	$(PY) -m tests.bench.bench_voting
