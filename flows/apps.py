@@ -10,4 +10,4 @@ class FlowsConfig(AppConfig):
     def ready(self) -> None:
         # Importing the flows at start-up resolves their nodes, so permissions and the
         # node registry are in place before the first request or migrate.
-        from . import project_flow  # noqa: F401
+        from . import project_flow, voting_flow  # noqa: F401

@@ -57,3 +57,41 @@ def can_take_task(user, task) -> bool:
 def can_release_task(user, task) -> bool:
     """May this user put a task they took back into the queue?"""
     return user.is_authenticated and task.status == STATUS.ASSIGNED and task.owner_id == user.pk
+
+
+def can_manage_sessions(user, jurisdiction) -> bool:
+    """The congress office runs a jurisdiction's voting sessions."""
+    return has_step(user, Step.MANAGE_SESSIONS, jurisdiction)
+
+
+def can_approve_slate(user, session) -> bool:
+    return has_step(user, Step.APPROVE_SLATE, session.jurisdiction)
+
+
+def can_enter_paper_count(user, session) -> bool:
+    return has_step(user, Step.ENTER_PAPER_COUNT, session.jurisdiction)
+
+
+def can_cast_ballot(user, session) -> bool:
+    return has_step(user, Step.CAST_BALLOT, session.jurisdiction)
+
+
+def can_read_session(user, session) -> bool:
+    return user.is_authenticated and can_read_jurisdiction(user, session.jurisdiction)
+
+
+def can_view_supervision(user) -> bool:
+    """Supervisors and the congress office see process maps, dashboards and exports (each
+    over its own reading scope)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(roles_of(user) & {Role.SUPERVISOR, Role.CONGRESS_OFFICE})
+
+
+def can_import_roster(user, jurisdiction) -> bool:
+    return has_step(user, Step.IMPORT_ROSTER, jurisdiction)
+
+
+def can_configure_calendar(user, jurisdiction) -> bool:
+    """May this user change the jurisdiction's calendar (due days, collection window)?"""
+    return has_step(user, Step.CONFIGURE_CALENDAR, jurisdiction)

@@ -1,3 +1,9 @@
 """API endpoints of the voting area, included by core/api/urls.py."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import voting
+
+urlpatterns = [
+    path("voting/sessions/<int:pk>/ballot/", voting.BallotView.as_view(), name="api-ballot"),
+]

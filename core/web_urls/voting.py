@@ -1,3 +1,34 @@
-"""URL patterns of the voting pages, included by core/urls.py."""
+"""URL patterns of the voting pages, included by core/urls.py (namespace "voting")."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+from core.views import voting as views
+
+patterns = [
+    path("work/sessions/", views.session_list, name="sessions"),
+    path("work/sessions/new/", views.session_new, name="session_new"),
+    path("work/sessions/<int:pk>/", views.session_detail, name="session"),
+    path("work/sessions/<int:pk>/rules/", views.session_rules, name="session_rules"),
+    path("work/sessions/<int:pk>/slate/", views.session_slate, name="session_slate"),
+    path("work/sessions/<int:pk>/approve/", views.session_approve, name="session_approve"),
+    path(
+        "work/sessions/<int:pk>/submit-slate/",
+        views.session_submit_slate,
+        name="session_submit_slate",
+    ),
+    path("work/sessions/<int:pk>/attendance/", views.session_attendance, name="session_attendance"),
+    path("work/sessions/<int:pk>/open/", views.session_open, name="session_open"),
+    path("work/sessions/<int:pk>/close/", views.session_close, name="session_close"),
+    path("work/sessions/<int:pk>/announce/", views.session_announce, name="session_announce"),
+    path("work/sessions/<int:pk>/paper/", views.session_paper, name="session_paper"),
+    path("work/sessions/<int:pk>/print/", views.session_print, name="session_print"),
+    path("work/sessions/<int:pk>/sheet/", views.session_sheet, name="session_sheet"),
+    path("work/sessions/<int:pk>/ballots.json", views.session_export, name="session_export"),
+    path("work/ballots/", views.ballot_list, name="ballots"),
+    path("work/ballots/<int:pk>/", views.ballot, name="ballot"),
+    path("work/ballot-receipt/", views.receipt_check, name="receipt"),
+    path("results/", views.public_result_list, name="public_results"),
+    path("results/<int:pk>/", views.public_result_detail, name="public_result"),
+]
+
+urlpatterns = [path("", include((patterns, "voting")))]

@@ -1,0 +1,109 @@
+"""Reads of voting sessions, scoped to the user (the same 404 for missing and forbidden).
+
+Public reads show a session only once it has been announced.
+"""
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from core.models import Deputy
+from core.models.voting import (
+    ANNOUNCED_STATUSES,
+    SessionMethod,
+    SessionStatus,
+    VotingSession,
+)
+from permissions.scope import jurisdiction_q
+
+SESSION_RELATED = ("jurisdiction", "parent", "created_by", "process")
+
+
+def sessions_for_user(user):
+    return (
+        VotingSession.objects.filter(jurisdiction_q(user))
+        .select_related(*SESSION_RELATED)
+        .annotate(n_candidates=Count("candidates", distinct=True))
+        .order_by("-year", "-created", "-pk")
+    )
+
+
+def session_for_user(user, pk: int) -> VotingSession:
+    session = (
+        VotingSession.objects.filter(jurisdiction_q(user), pk=pk)
+        .select_related(*SESSION_RELATED)
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def candidates_of(session: VotingSession):
+    return session.candidates.select_related("project", "project__lead_unit", "category").order_by(
+        "order", "pk"
+    )
+
+
+def attendance_of(session: VotingSession):
+    return session.attendance.select_related("deputy").order_by("deputy__name", "deputy__pk")
+
+
+def deputy_of(user, jurisdiction) -> Deputy | None:
+    if not user.is_authenticated:
+        return None
+    return Deputy.objects.filter(user=user, jurisdiction=jurisdiction, active=True).first()
+
+
+def ballot_sessions_for_user(user):
+    """Open electronic sessions in which the user, as a present deputy, may still vote,
+    and the ones where they already have."""
+    if not user.is_authenticated:
+        return VotingSession.objects.none()
+    return (
+        VotingSession.objects.filter(
+            status=SessionStatus.OPEN,
+            method=SessionMethod.ELECTRONIC,
+            attendance__deputy__user=user,
+            attendance__deputy__active=True,
+            attendance__present=True,
+        )
+        .select_related("jurisdiction")
+        .annotate(has_voted=Count("participations", filter=Q(participations__deputy__user=user)))
+        .order_by("-opened_at", "-pk")
+    )
+
+
+def ballot_session_for_user(user, pk: int) -> VotingSession:
+    """A session whose ballot page the user may see: any session of a jurisdiction they
+    read (the service says why a ballot is refused)."""
+    return session_for_user(user, pk)
+
+
+def public_results():
+    return (
+        VotingSession.objects.filter(status__in=ANNOUNCED_STATUSES)
+        .select_related("jurisdiction")
+        .order_by("-announced_at", "-pk")
+    )
+
+
+def public_result(pk: int) -> VotingSession:
+    session = public_results().filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def result_rows(session: VotingSession) -> list[dict]:
+    """The announced result's rows, each with its candidate (title, category, lead unit)."""
+    if not session.result:
+        return []
+    candidates = {c.ballot_id: c for c in candidates_of(session)}
+    rows = []
+    for row in session.result.get("results", []):
+        row = dict(row)
+        candidate = candidates.get(row["id"])
+        row["candidate"] = candidate
+        row["in_runoff"] = row["id"] in session.result.get("runoff", [])
+        rows.append(row)
+    return rows

@@ -1,0 +1,226 @@
+"""Forms of the voting pages: sessions, rules, slate, attendance, paper counts, receipts.
+
+The ballot itself is not a Django form: its fields are the slate's candidates, read by
+the ballot view and checked by the service, which refuses anything tampered with.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.models.voting import SessionKind, SessionMethod
+from core.voting.rules import (
+    APPROVE_ONLY,
+    FOR_AGAINST_ABSTAIN,
+    INCLUDE_ALL,
+    MAJORITY_OF_ALL,
+    MAJORITY_OF_PRESENT,
+    NO_THRESHOLD,
+    RUNOFF,
+    SCORE_100,
+    THREE_LEVEL,
+)
+
+MODE_CHOICES = [
+    (FOR_AGAINST_ABSTAIN, _("For / against / abstain")),
+    (APPROVE_ONLY, _("Approve only")),
+]
+THRESHOLD_CHOICES = [
+    (MAJORITY_OF_ALL, _("More than half of all deputies")),
+    (MAJORITY_OF_PRESENT, _("More than half of the deputies present")),
+    (NO_THRESHOLD, _("No floor")),
+]
+TIE_CHOICES = [
+    (INCLUDE_ALL, _("Elect every tied candidate")),
+    (RUNOFF, _("Hold a runoff among the tied candidates")),
+]
+SCALE_CHOICES = [
+    (THREE_LEVEL, _("Satisfied / basically satisfied / unsatisfied")),
+    (SCORE_100, _("Score out of 100")),
+]
+DECISION_CHOICES = [("approve", _("Approve the slate")), ("return", _("Return for revision"))]
+
+
+class SessionCreateForm(forms.Form):
+    jurisdiction = forms.ChoiceField(label=_("Jurisdiction"))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
+    method = forms.ChoiceField(label=_("Method"), choices=SessionMethod.choices)
+    title = forms.CharField(label=_("Title"), max_length=120, required=False)
+    seats = forms.IntegerField(
+        label=_("Projects to elect"),
+        min_value=1,
+        required=False,
+        help_text=_("Project vote only; the other rules can be set on the next page."),
+    )
+
+    def __init__(self, *args, jurisdictions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.jurisdictions = {j.code: j for j in jurisdictions}
+        self.fields["jurisdiction"].choices = [(j.code, j.name) for j in jurisdictions]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == SessionKind.SELECTION and not data.get("seats"):
+            self.add_error("seats", _("Give the number of projects to elect."))
+        return data
+
+
+class SelectionRulesForm(forms.Form):
+    seats = forms.IntegerField(label=_("Projects to elect"), min_value=1)
+    differential_min = forms.DecimalField(
+        label=_("Differential ratio: at least"), min_value=0, decimal_places=3, initial=0.2
+    )
+    differential_max = forms.DecimalField(
+        label=_("Differential ratio: at most"), min_value=0, decimal_places=3, initial=0.5
+    )
+    mode = forms.ChoiceField(label=_("Marks"), choices=MODE_CHOICES)
+    max_approvals = forms.IntegerField(
+        label=_("Most approvals on one ballot"),
+        min_value=1,
+        required=False,
+        help_text=_("Blank: the number of projects to elect."),
+    )
+    min_per_category = forms.BooleanField(
+        label=_("Each ballot must approve at least one project of every category"),
+        required=False,
+    )
+    threshold = forms.ChoiceField(label=_("Votes needed to be elected"), choices=THRESHOLD_CHOICES)
+    tie_policy = forms.ChoiceField(label=_("Tie across the last seat"), choices=TIE_CHOICES)
+    deputies_total = forms.IntegerField(label=_("Deputies in the congress"), min_value=1)
+
+    def rules(self) -> dict:
+        data = self.cleaned_data
+
+        def number(value):
+            return int(value) if value == int(value) else float(value)
+
+        return {
+            "seats": data["seats"],
+            "differential": [number(data["differential_min"]), number(data["differential_max"])],
+            "mode": data["mode"],
+            "max_approvals": data["max_approvals"],
+            "min_per_category": 1 if data["min_per_category"] else 0,
+            "threshold": data["threshold"],
+            "tie_policy": data["tie_policy"],
+        }
+
+    @classmethod
+    def initial_from(cls, session) -> dict:
+        rules = session.rules
+        initial = {k: rules.get(k) for k in ("seats", "mode", "threshold", "tie_policy")}
+        initial["differential_min"], initial["differential_max"] = rules.get(
+            "differential", [0.2, 0.5]
+        )
+        initial["max_approvals"] = rules.get("max_approvals")
+        initial["min_per_category"] = bool(rules.get("min_per_category"))
+        initial["deputies_total"] = session.deputies_total
+        return initial
+
+
+class SatisfactionRulesForm(forms.Form):
+    scale = forms.ChoiceField(label=_("Scale"), choices=SCALE_CHOICES)
+    commend_at = forms.DecimalField(
+        label=_("Commended at or above"), min_value=0, max_value=100, decimal_places=1
+    )
+    account_below = forms.DecimalField(
+        label=_("Accountability below"), min_value=0, max_value=100, decimal_places=1
+    )
+    deputies_total = forms.IntegerField(label=_("Deputies in the congress"), min_value=1)
+
+    def rules(self) -> dict:
+        data = self.cleaned_data
+
+        def number(value):
+            return int(value) if value == int(value) else float(value)
+
+        return {
+            "scale": data["scale"],
+            "commend_at": number(data["commend_at"]),
+            "account_below": number(data["account_below"]),
+        }
+
+    @classmethod
+    def initial_from(cls, session) -> dict:
+        return {**session.rules, "deputies_total": session.deputies_total}
+
+
+class SlateForm(forms.Form):
+    projects = forms.MultipleChoiceField(
+        label=_("Projects on the slate"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, projects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.projects = {str(p.pk): p for p in projects}
+        self.fields["projects"].choices = [
+            (str(p.pk), f"{p.title} · {p.category}") for p in projects
+        ]
+
+    def chosen(self):
+        return [self.projects[pk] for pk in self.cleaned_data["projects"]]
+
+
+class ApproveSlateForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=DECISION_CHOICES, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comments"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class AttendanceForm(forms.Form):
+    present = forms.MultipleChoiceField(
+        label=_("Deputies present"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, deputies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deputies = {str(d.pk): d for d in deputies}
+        self.fields["present"].choices = [
+            (str(d.pk), f"{d.name}{' · ' + d.delegation if d.delegation else ''}") for d in deputies
+        ]
+
+    def chosen(self):
+        return [self.deputies[pk] for pk in self.cleaned_data["present"]]
+
+
+class PaperEntryForm(forms.Form):
+    """One teller's count: ballots returned and invalid, and per candidate the marks."""
+
+    ballots_returned = forms.IntegerField(label=_("Ballots returned"), min_value=0)
+    ballots_invalid = forms.IntegerField(label=_("Invalid ballots"), min_value=0)
+
+    def __init__(self, *args, candidates=(), approve_only=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        self.marks = ("yes",) if approve_only else ("yes", "no", "abstain")
+        labels = {"yes": _("For"), "no": _("Against"), "abstain": _("Abstain")}
+        self.rows = []
+        for candidate in self.candidates:
+            names = []
+            for mark in self.marks:
+                name = f"c_{candidate.ballot_id}_{mark}"
+                self.fields[name] = forms.IntegerField(
+                    label=f"{candidate.project.title} · {labels[mark]}", min_value=0, initial=0
+                )
+                names.append(name)
+            self.rows.append((candidate, names))
+
+    def row_fields(self):
+        return [(candidate, [self[name] for name in names]) for candidate, names in self.rows]
+
+    def counts(self) -> dict:
+        data = self.cleaned_data
+        return {
+            c.ballot_id: {mark: data[f"c_{c.ballot_id}_{mark}"] for mark in self.marks}
+            for c in self.candidates
+        }
+
+
+class ReceiptForm(forms.Form):
+    code = forms.CharField(
+        label=_("Receipt code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )

@@ -1,0 +1,119 @@
+"""The voting session: a congress's project vote or year-end satisfaction vote."""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from core.models.voting import SessionStatus, VotingProcess, VotingSession
+from core.views.voting import SessionStepView
+from permissions.roles import Step, perm
+
+
+def _session(process):
+    if isinstance(process, VotingProcess):
+        return process.session
+    return process.coerced.session
+
+
+def session_jurisdiction(process):
+    return _session(process).jurisdiction
+
+
+def _status(activation) -> str:
+    # Read afresh: the service saved its own locked copy of the session, not the one
+    # cached on the process.
+    return (
+        VotingSession.objects.filter(pk=_session(activation.process).pk)
+        .values_list("status", flat=True)
+        .get()
+    )
+
+
+def _is_runoff(activation) -> bool:
+    return _session(activation.process).parent_id is not None
+
+
+class VotingSessionFlow(flow.Flow):
+    """Voting session
+
+    A congress session's secret vote (无记名投票) on the livelihood projects: the congress
+    office creates the session, sets its rules and builds the slate from the
+    Party-approved candidates (or, for the year-end satisfaction vote, from the year's
+    elected projects); the Party committee office approves the slate; the congress office
+    records attendance, opens and closes voting; the engine counts (for paper ballots,
+    once the two tellers' counts agree) and the congress office announces the result,
+    which releases every candidate case's waiting step. A tie under the runoff policy
+    opens a follow-up session on the tied candidates, whose slate needs no new approval.
+    """
+
+    process_class = VotingProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("Voting session")
+
+    # -- congress office: the session, its rules and its slate
+    create = (
+        flow.StartHandle(this.start_session)
+        .Annotation(title=_("Create session"))
+        .Next(this.check_runoff)
+    )
+    check_runoff = (
+        flow.If(_is_runoff)
+        .Annotation(title=_("Runoff?"))
+        .Then(this.open_session)
+        .Else(this.approve_slate)
+    )
+
+    # -- Party committee office
+    approve_slate = (
+        flow.View(SessionStepView.as_view())
+        .Annotation(title=_("Approve the slate"))
+        .Permission(perm(Step.APPROVE_SLATE), obj=session_jurisdiction)
+        .Next(this.check_slate_approved)
+    )
+    check_slate_approved = (
+        flow.If(lambda activation: _status(activation) == SessionStatus.SLATE_APPROVED)
+        .Annotation(title=_("Slate approved?"))
+        .Then(this.open_session)
+        .Else(this.revise_slate)
+    )
+    # -- congress office: a returned slate is revised and sent back for approval
+    revise_slate = (
+        flow.View(SessionStepView.as_view())
+        .Annotation(title=_("Revise the slate"))
+        .Permission(perm(Step.MANAGE_SESSIONS), obj=session_jurisdiction)
+        .Next(this.approve_slate)
+    )
+
+    # -- congress office: attendance is recorded, then voting opens, closes, is announced
+    open_session = (
+        flow.View(SessionStepView.as_view())
+        .Annotation(title=_("Record attendance and open voting"))
+        .Permission(perm(Step.MANAGE_SESSIONS), obj=session_jurisdiction)
+        .Next(this.close_session)
+    )
+    close_session = (
+        flow.View(SessionStepView.as_view())
+        .Annotation(title=_("Close voting"))
+        .Permission(perm(Step.MANAGE_SESSIONS), obj=session_jurisdiction)
+        .Next(this.announce)
+    )
+    announce = (
+        flow.View(SessionStepView.as_view())
+        .Annotation(title=_("Count and announce"))
+        .Permission(perm(Step.MANAGE_SESSIONS), obj=session_jurisdiction)
+        .Next(this.check_valid)
+    )
+    check_valid = (
+        flow.If(lambda activation: _status(activation) == SessionStatus.ANNOUNCED)
+        .Annotation(title=_("Vote valid?"))
+        .Then(this.announced)
+        .Else(this.void)
+    )
+
+    announced = flow.End().Annotation(title=_("Announced"))
+    void = flow.End().Annotation(title=_("Void"))
+
+    def start_session(self, activation, session, actor):
+        activation.process.session = session
+        activation.task.owner = actor
+        return activation.process

@@ -1,0 +1,287 @@
+"""Benchmark of a ballot burst over HTTP: ``python -m tests.bench.bench_ballots``.
+
+Builds a scratch database (PostgreSQL when DATABASE_URL is set: a database named after
+it with a ``_bench`` suffix, dropped afterwards; otherwise a temporary SQLite file),
+creates a congress of N deputies with an open electronic session, starts the app with
+gunicorn on 127.0.0.1, then has every deputy POST their ballot to the ballot API at the
+same moment, one thread and one connection each. Prints the median and p95 latency
+(and the slowest), checks that exactly N ballots were stored, and stops the server.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/livelihood \\
+        python -m tests.bench.bench_ballots --ballots 500 --workers 4 --threads 16
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import secrets
+import socket
+import statistics
+import string
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+CODE = "qh-xs"
+
+
+class DisableMigrations:
+    """Build the tables straight from the models, as the test suite does."""
+
+    def __contains__(self, item):
+        return True
+
+    def __getitem__(self, item):
+        return None
+
+
+def scratch_database(url: str | None) -> tuple[str, callable]:
+    """A fresh database for the run and a function that removes it."""
+    if not url or url.startswith("sqlite"):
+        handle, path = tempfile.mkstemp(suffix=".sqlite3", prefix="bench-ballots-")
+        os.close(handle)
+        return f"sqlite:///{path}", lambda: os.path.exists(path) and os.remove(path)
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + "_bench"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+
+    def run(sql):
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql)
+
+    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    run(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}")), lambda: run(
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    )
+
+
+def build(n_ballots: int) -> tuple[int, list[tuple[str, dict]]]:
+    """Tables, the demo organisation, N deputies, an open session; returns the session
+    id and, per deputy, a session cookie and the ballot they will cast."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+
+    settings.MIGRATION_MODULES = DisableMigrations()
+    call_command("migrate", run_syncdb=True, verbosity=0)
+
+    from core.demo import DemoWorld
+    from core.models.voting import SessionKind
+    from core.services import voting as services
+    from permissions.roles import Role
+    from tests.voting.session_setup import bulk_deputies
+
+    world = DemoWorld()
+    world.build_organisation()
+    jurisdiction = world.jurisdictions[CODE]
+    for index in range(6):
+        world.build_case(index, CODE, "candidate")
+    projects = list(jurisdiction.projects.order_by("pk"))
+    voters = bulk_deputies(jurisdiction, n_ballots, prefix="bench.deputy")
+    congress = world.users[(CODE, Role.CONGRESS_OFFICE)]
+    session = services.session_create(
+        actor=congress,
+        jurisdiction=jurisdiction,
+        year=2026,
+        kind=SessionKind.SELECTION,
+        rules={"seats": 5},
+    )
+    services.session_build_slate(actor=congress, session=session, projects=projects)
+    services.session_approve_slate(actor=world.users[(CODE, Role.PARTY_OFFICE)], session=session)
+    services.session_record_attendance(actor=congress, session=session, present=voters)
+    services.session_open(actor=congress, session=session)
+
+    rng = random.Random(2026)
+    ids = [str(p.pk) for p in projects]
+    jobs = []
+    for deputy in voters:
+        store = SessionStore()
+        store[SESSION_KEY] = str(deputy.user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = deputy.user.get_session_auth_hash()
+        store.create()
+        approved = rng.sample(ids, rng.randint(0, 5))
+        marks = {cid: "yes" if cid in approved else rng.choice(["no", "abstain"]) for cid in ids}
+        jobs.append((store.session_key, marks))
+    return session.pk, jobs
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(database_url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "core.settings",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONWARNINGS": "ignore::UserWarning",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "core.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--backlog",
+        "2048",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/results/")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("the server did not start")
+
+
+def burst(port: int, session_pk: int, jobs: list[tuple[str, dict]]) -> tuple[list, list, float]:
+    """Every deputy posts at once; returns (latencies in ms, statuses, wall time in s)."""
+    path = f"/api/voting/sessions/{session_pk}/ballot/"
+    barrier = threading.Barrier(len(jobs))
+    latencies: list[float | None] = [None] * len(jobs)
+    statuses: list[int | None] = [None] * len(jobs)
+    alphabet = string.ascii_letters + string.digits
+
+    def vote(index: int, session_key: str, marks: dict) -> None:
+        token = "".join(secrets.choice(alphabet) for _ in range(64))
+        body = json.dumps({"marks": marks})
+        headers = {
+            "Content-Type": "application/json",
+            "Cookie": f"sessionid={session_key}; csrftoken={token}",
+            "X-CSRFToken": token,
+        }
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        barrier.wait()
+        started = time.perf_counter()
+        try:
+            conn.request("POST", path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            statuses[index] = response.status
+        except OSError:
+            statuses[index] = 0
+        latencies[index] = (time.perf_counter() - started) * 1000
+        conn.close()
+
+    threads = [
+        threading.Thread(target=vote, args=(i, key, marks)) for i, (key, marks) in enumerate(jobs)
+    ]
+    for thread in threads:
+        thread.start()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return latencies, statuses, time.perf_counter() - began
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ballots", type=int, default=500, help="deputies voting at once")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=16, help="threads per worker")
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=0,
+        help="seconds the server keeps a database connection (0: one per request)",
+    )
+    args = parser.parse_args(argv)
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 2000))
+    threading.stack_size(512 * 1024)
+    database_url, drop = scratch_database(os.environ.get("DATABASE_URL"))
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+    # Building the demo organisation sends notifications; keep them off the console.
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    server = None
+    try:
+        import django
+
+        django.setup()
+        from django.db import connections
+
+        engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+        print(f"Building {args.ballots} deputies and an open session on {engine} ...")
+        session_pk, jobs = build(args.ballots)
+        connections.close_all()
+        port = free_port()
+        server_url = database_url
+        if args.conn_max_age and database_url.startswith("postgres"):
+            server_url = f"{database_url}?conn_max_age={args.conn_max_age}"
+        server = start_server(server_url, port, args.workers, args.threads)
+        print(
+            f"gunicorn: {args.workers} workers x {args.threads} threads, "
+            f"conn_max_age {args.conn_max_age}; "
+            f"{len(jobs)} ballots posted at once ..."
+        )
+        latencies, statuses, wall = burst(port, session_pk, jobs)
+
+        from core.models.voting import Ballot
+
+        stored = Ballot.objects.filter(session_id=session_pk).count()
+        connections.close_all()
+        accepted = statuses.count(201)
+        print(f"accepted {accepted}/{len(jobs)}, stored {stored}, wall {wall:.2f} s")
+        print(
+            f"latency ms: median {statistics.median(latencies):.0f}, "
+            f"p95 {percentile(latencies, 95):.0f}, max {max(latencies):.0f}; "
+            f"throughput {len(jobs) / wall:.0f} ballots/s"
+        )
+        if accepted != len(jobs) or stored != len(jobs):
+            others = sorted({s for s in statuses if s != 201})
+            raise SystemExit(f"not every ballot was accepted (other statuses: {others})")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # noqa: BLE001 - the run is over; dropping must still happen
+            pass
+        drop()
+
+
+if __name__ == "__main__":
+    main()
