@@ -20,7 +20,8 @@ venv: $(STAMP)
 ## Set up and serve http://127.0.0.1:8000 on SQLite with Celery eager and the demo data.
 run: venv
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py setup_schedule
+	DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(PY) manage.py seed_demo
 	@echo "Open http://127.0.0.1:8000/  (logins above; password demo-2026)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 

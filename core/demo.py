@@ -24,7 +24,7 @@ from core.models import (
     OfficeKind,
     Project,
 )
-from core.services import organisation, projects, suggestions, supervision
+from core.services import calendar, organisation, projects, suggestions, supervision
 from core.services.steps import open_task
 from permissions.roles import Role
 
@@ -489,6 +489,12 @@ class CaseDriver:
 def build_demo() -> DemoWorld:
     world = DemoWorld()
     world.build_organisation()
+    # In the demo, 东湖镇 and 南门街道 take suggestions all year (some places do), so the
+    # public form can be tried in any month; the others keep the autumn collection window.
+    for code in ("qh-dh", "qh-nm"):
+        calendar.calendar_settings_update(
+            actor=None, jurisdiction=world.jurisdictions[code], collection_all_year=True
+        )
     demo_county = world.jurisdictions["qh"]
     if not Project.objects.filter(jurisdiction__path__startswith=demo_county.path).exists():
         world.build_cases()

@@ -146,12 +146,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than any countdown we schedule, so a late-acked task is not redelivered early.
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=12 * 3600),
+    # A broker that is down must not hold up a user's request (the outbox keeps the message).
+    "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# The calendar (core/services/calendar.py). Beat's schedule rows are in the database
+# (`manage.py setup_schedule`). CALENDAR_TODAY (an ISO date) moves the calendar's clock
+# for a demonstration; empty means today.
+CALENDAR_TODAY = env.str("CALENDAR_TODAY", default="")
+# Longest back-off of a retried task: must stay below the visibility timeout above.
+CALENDAR_RETRY_MAX_SECONDS = env.int("CALENDAR_RETRY_MAX_SECONDS", default=600)
+OUTBOX_GRACE_SECONDS = env.int("OUTBOX_GRACE_SECONDS", default=5)
+OUTBOX_DRAIN_BATCH = env.int("OUTBOX_DRAIN_BATCH", default=200)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
+SMS_BACKEND = env.str("SMS_BACKEND", default="core.services.notifications.LoggingSmsBackend")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@livelihood.invalid")

@@ -18,6 +18,7 @@ psql "${DATABASE_URL%/*}/postgres" -tc "SELECT 1 FROM pg_database WHERE datname=
   || psql "${DATABASE_URL%/*}/postgres" -c "CREATE DATABASE \"$db\""
 $PY manage.py migrate --noinput
 $PY manage.py collectstatic --noinput -v0
+$PY manage.py setup_schedule
 [ "${SEED_DEMO:-0}" = "1" ] && $PY manage.py seed_demo
 
 pids=()

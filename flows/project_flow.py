@@ -5,6 +5,7 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from core.models import Band, ProjectProcess, ReportStatus
+from core.selectors.calendar import report_due_now
 from permissions.roles import Step, perm
 
 from .views import StepView
@@ -56,6 +57,7 @@ class ProjectFlow(flow.Flow):
     # -- government office: which department studies it, which unit would lead it
     assign_study = (
         flow.View(StepView.as_view())
+        .onCreate(this.step_opened)
         .Annotation(title=_("Assign feasibility study"))
         .Permission(perm(Step.ASSIGN_STUDY), obj=case_jurisdiction)
         .Next(this.study_feasibility)
@@ -64,6 +66,7 @@ class ProjectFlow(flow.Flow):
     # -- the assigned department
     study_feasibility = (
         flow.View(StepView.as_view())
+        .onCreate(this.step_opened)
         .Annotation(title=_("Study feasibility"))
         .Permission(perm(Step.STUDY_FEASIBILITY), obj=study_department)
         .Next(this.check_feasibility)
@@ -78,6 +81,7 @@ class ProjectFlow(flow.Flow):
     # -- Party committee office
     review_by_party = (
         flow.View(StepView.as_view())
+        .onCreate(this.step_opened)
         .Annotation(title=_("Party committee review"))
         .Permission(perm(Step.REVIEW_BY_PARTY), obj=case_jurisdiction)
         .Next(this.check_party_decision)
@@ -108,6 +112,7 @@ class ProjectFlow(flow.Flow):
     # -- lead unit: the implementation plan, due 30 days after the vote
     submit_plan = (
         flow.View(StepView.as_view())
+        .onCreate(this.step_opened)
         .Annotation(title=_("Implementation plan"))
         .Permission(perm(Step.SUBMIT_PLAN), obj=lead_unit)
         .Next(this.join_implementation)
@@ -115,23 +120,39 @@ class ProjectFlow(flow.Flow):
     # -- congress office: deputies chosen by expertise supervise this project
     assign_monitoring_group = (
         flow.View(StepView.as_view())
+        .onCreate(this.step_opened)
         .Annotation(title=_("Assign monitoring group"))
         .Permission(perm(Step.ASSIGN_MONITORING_GROUP), obj=case_jurisdiction)
         .Next(this.join_implementation)
     )
     join_implementation = (
-        flow.Join().Annotation(title=_("Plan and group ready")).Next(this.submit_report)
+        flow.Join().Annotation(title=_("Plan and group ready")).Next(this.check_quarter)
+    )
+
+    # -- the calendar: a quarter's report opens at the quarter's start; a case that is
+    # behind reports at once, the others wait for the next quarter (released by the beat
+    # task calendar.open_quarterly_reports; see core/services/calendar.py)
+    check_quarter = (
+        flow.If(lambda activation: report_due_now(activation.process.project))
+        .Annotation(title=_("Quarter begun?"))
+        .Then(this.submit_report)
+        .Else(this.await_quarter)
+    )
+    await_quarter = (
+        flow.Handle().Annotation(title=_("Wait for the next quarter")).Next(this.submit_report)
     )
 
     # -- lead unit reports every quarter; the monitoring group signs off or returns it
     submit_report = (
         flow.View(StepView.as_view())
+        .onCreate(this.step_opened)
         .Annotation(title=_("Quarterly report"))
         .Permission(perm(Step.SUBMIT_REPORT), obj=lead_unit)
         .Next(this.review_report)
     )
     review_report = (
         flow.View(StepView.as_view())
+        .onCreate(this.step_opened)
         .Annotation(title=_("Monitoring group sign-off"))
         .Permission(perm(Step.REVIEW_REPORT), obj=case_project)
         .Next(this.check_report)
@@ -144,10 +165,11 @@ class ProjectFlow(flow.Flow):
             lambda a: _latest_report(a).status == ReportStatus.RETURNED,
         )
         .Case(this.accept_completion, lambda a: _latest_report(a).completed)
-        .Default(this.submit_report)
+        .Default(this.check_quarter)
     )
     answer_opinions = (
         flow.View(StepView.as_view())
+        .onCreate(this.step_opened)
         .Annotation(title=_("Answer opinions"))
         .Permission(perm(Step.ANSWER_OPINIONS), obj=lead_unit)
         .Next(this.review_report)
@@ -156,6 +178,7 @@ class ProjectFlow(flow.Flow):
     # -- monitoring group: completion and acceptance (验收)
     accept_completion = (
         flow.View(StepView.as_view())
+        .onCreate(this.step_opened)
         .Annotation(title=_("Acceptance"))
         .Permission(perm(Step.ACCEPT_COMPLETION), obj=case_project)
         .Next(this.check_acceptance)
@@ -180,6 +203,7 @@ class ProjectFlow(flow.Flow):
     # -- congress office: the lead unit's head explains and answers questions
     record_accountability = (
         flow.View(StepView.as_view())
+        .onCreate(this.step_opened)
         .Annotation(title=_("Accountability hearing"))
         .Permission(perm(Step.RECORD_ACCOUNTABILITY), obj=case_jurisdiction)
         .Next(this.closed)
@@ -189,6 +213,12 @@ class ProjectFlow(flow.Flow):
     infeasible = flow.End().Annotation(title=_("Infeasible"))
     rejected = flow.End().Annotation(title=_("Rejected"))
     not_elected = flow.End().Annotation(title=_("Not elected"))
+
+    def step_opened(self, activation):
+        """Every human step, as it opens: its due date and who is told (the calendar)."""
+        from core.services.calendar import step_opened
+
+        step_opened(task=activation.task)
 
     def start_case(self, activation, project, actor):
         activation.process.project = project

@@ -4,6 +4,7 @@ viewflow's own task lists filter only by flow class; here every query adds the
 jurisdiction scope, so a clerk never sees a sibling jurisdiction's task.
 """
 
+from django.db.models import BooleanField, Case, F, Sum, Value, When, Window
 from django.http import Http404
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -28,11 +29,32 @@ def _flow_class():
     return ProjectFlow
 
 
+def with_due_dates(qs):
+    """Each task's due date (`due_date`, None without one) and whether it is overdue
+    (`is_overdue`: open and the due date has come), in the same query."""
+    from core.selectors.calendar import calendar_today
+
+    return qs.annotate(
+        due_date=F("deadline__due"),
+        is_overdue=Case(
+            When(
+                deadline__due__lte=calendar_today(),
+                status__in=[STATUS.NEW, STATUS.ASSIGNED],
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
 def scoped_tasks(user):
-    return Task.objects.filter(
-        jurisdiction_q(user, field=f"{CASE}__jurisdiction"),
-        process__flow_class=_flow_class(),
-    ).select_related(*TASK_RELATED)
+    return with_due_dates(
+        Task.objects.filter(
+            jurisdiction_q(user, field=f"{CASE}__jurisdiction"),
+            process__flow_class=_flow_class(),
+        ).select_related(*TASK_RELATED)
+    )
 
 
 def inbox(user):
@@ -72,8 +94,15 @@ def task_for_user(user, task_pk: int, process_pk: int | None = None) -> Task:
 
 
 def open_tasks_of(process):
+    """A case's open steps, each with its due date, overdue flag and `overdue_count`
+    (how many of the case's open steps are overdue), in one query."""
     return (
-        Task.objects.filter(process=process, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        with_due_dates(
+            Task.objects.filter(process=process, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        )
+        .annotate(
+            overdue_count=Window(Sum(Case(When(is_overdue=True, then=Value(1)), default=Value(0))))
+        )
         .select_related("owner")
         .order_by("created")
     )

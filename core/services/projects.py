@@ -22,6 +22,7 @@ from core.models import (
     Stage,
     SuggestionStatus,
 )
+from core.selectors.calendar import calendar_settings_for
 from permissions import grants
 from permissions.checks import (
     can_comment_on_project,
@@ -237,7 +238,9 @@ def project_record_vote(
     project.vote_rank = rank
     if elected:
         project.stage = Stage.PLANNING
-        project.plan_due = voted_on + datetime.timedelta(days=30)
+        # The plan's due date follows the jurisdiction's calendar (default 30 days).
+        plan_days = calendar_settings_for(project.jurisdiction).plan_due_days
+        project.plan_due = voted_on + datetime.timedelta(days=plan_days)
     else:
         project.stage = Stage.NOT_ELECTED
     save_with_reason(

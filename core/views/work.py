@@ -32,7 +32,8 @@ def _page(request, qs):
 
 
 def _apply_form_errors(form, error: ValidationError):
-    for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+    by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+    for field, errors in by_field.items():
         for e in errors:
             form.add_error(field if field in form.fields else None, e)
 
