@@ -34,12 +34,12 @@ services:
 	@bash deploy/local-services.sh
 
 test-sqlite: venv
-	$(PY) -m pytest -q -m "not integration and not e2e"
+	$(PY) -m pytest -q -n 2 -m "not integration and not e2e"
 
 # Transactional suites (integration: PostgreSQL, Redis, a live worker) run in their own
 # pytest process, since they flush the database the other tests share.
 test-postgres: venv services
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS)/15 $(PY) -m pytest -q -m "not integration and not e2e"
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS)/15 $(PY) -m pytest -q -n 2 -m "not integration and not e2e"
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS)/15 $(PY) -m pytest -q -m integration
 
 # The browser journey: Debian's Chromium (installed when missing) and axe-core from npm.

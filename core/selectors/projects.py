@@ -20,7 +20,19 @@ def project_for_user(user, pk: int) -> Project:
     return project
 
 
-def search_projects(user, *, q: str = "", year=None, stage=None, jurisdiction=None, category=None):
+def search_projects(
+    user,
+    *,
+    q: str = "",
+    year=None,
+    stage=None,
+    jurisdiction=None,
+    category=None,
+    under=None,
+    subset=None,
+):
+    """`under`: a jurisdiction code, its sub-jurisdictions included; `subset`: a named set
+    of projects behind a dashboard figure (core.selectors.dashboard.project_set_q)."""
     qs = projects_for_user(user)
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(content__icontains=q) | Q(location__icontains=q))
@@ -32,6 +44,12 @@ def search_projects(user, *, q: str = "", year=None, stage=None, jurisdiction=No
         qs = qs.filter(jurisdiction__code=jurisdiction)
     if category:
         qs = qs.filter(category__code=category)
+    if under:
+        qs = qs.filter(jurisdiction__path__contains=f"/{under}/")
+    if subset:
+        from core.selectors.dashboard import project_set_q
+
+        qs = qs.filter(project_set_q(subset))
     return qs.order_by("-year", "jurisdiction__path", "-created")
 
 

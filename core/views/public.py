@@ -1,91 +1,279 @@
 """Public pages, no login: the front page, the board (公示栏), suggestions and receipts.
 
-Nothing here shows what is not yet public: only elected projects (from planning on)
-appear on the board, and a proposer's contact details never appear anywhere.
+Nothing here shows what is not yet public:
+- a project appears only once the Party committee has approved it as a candidate
+  (`CANDIDATE_STAGES`); before that its title is not even on a receipt page;
+- vote figures and outcomes only once the vote is recorded (`elected` is set and the
+  case has moved past the vote); satisfaction results only once recorded;
+- a proposer's name and contact details never appear on any public page.
+Progress shown to the public is the monitoring group's signed-off figure, not the lead
+unit's own claim.
 """
 
+import logging
+import secrets
+import time
+
+from django import forms
+from django.conf import settings
 from django.contrib import messages as flash
+from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core import messages
 from core.forms import PublicSuggestionForm
 from core.models import (
     PUBLIC_STAGES,
+    Band,
     Channel,
     Jurisdiction,
     Project,
     QuarterlyReport,
     ReportStatus,
+    Stage,
 )
+from core.selectors.calendar import collection_window_open
 from core.selectors.projects import suggestion_by_receipt
 from core.services.suggestions import suggestion_submit
 
+# What the board may show, stage by stage.
+CANDIDATE_STAGES = (Stage.CANDIDATE,)  # approved by the Party committee, awaiting the vote
+RESULT_STAGES = (*PUBLIC_STAGES, Stage.NOT_ELECTED)  # the vote is recorded and announced
+RATED_BANDS = (Band.COMMEND, Band.NORMAL, Band.ACCOUNTABILITY)
+
+# Spam resistance without a third-party captcha: a hidden trap field (in the form), a
+# signed timestamp that refuses forms sent too fast or too late, used once, and a limit
+# per address.
+FORM_SALT = "public.suggest"
+MIN_SECONDS = getattr(settings, "PUBLIC_FORM_MIN_SECONDS", 3)
+MAX_SECONDS = getattr(settings, "PUBLIC_FORM_MAX_SECONDS", 2 * 3600)
+SUBMISSIONS_PER_HOUR = getattr(settings, "PUBLIC_SUGGESTIONS_PER_HOUR", 5)
+ATTEMPTS_PER_HOUR = getattr(settings, "PUBLIC_SUGGESTION_ATTEMPTS_PER_HOUR", 30)
+TRUSTED_PROXIES = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+logger = logging.getLogger(__name__)
+
+FORM_TOO_FAST = gettext_lazy("Please take a moment to check your suggestion, then send it again.")
+FORM_STALE = gettext_lazy(
+    "This form was open too long or was not sent from this page; please send it again."
+)
+TOO_MANY_SUGGESTIONS = gettext_lazy(
+    "Too many suggestions have been sent from your connection; please try again in an hour."
+)
+
+
+def issue_form_token(issued_at: float | None = None) -> str:
+    """The signed timestamp placed in the suggestion form when it is shown."""
+    payload = {"t": int(issued_at if issued_at is not None else time.time())}
+    payload["n"] = secrets.token_hex(8)
+    return signing.dumps(payload, salt=FORM_SALT)
+
+
+def check_form_token(token: str, *, now: float | None = None) -> None:
+    """Refuse a token that is forged, too fresh (a robot), too old, or already used."""
+    now = now if now is not None else time.time()
+    try:
+        payload = signing.loads(token or "", salt=FORM_SALT)
+        issued, nonce = int(payload["t"]), str(payload["n"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise ValidationError(FORM_STALE)
+    age = now - issued
+    if age < MIN_SECONDS:
+        raise ValidationError(FORM_TOO_FAST)
+    if age > MAX_SECONDS:
+        raise ValidationError(FORM_STALE)
+    if not _cache(cache.add, f"public-form-used:{nonce}", 1, timeout=MAX_SECONDS + 60, down=True):
+        raise ValidationError(FORM_STALE)
+
+
+def client_address(request) -> str:
+    """The client's address; behind `TRUSTED_PROXY_COUNT` proxies, from X-Forwarded-For."""
+    if TRUSTED_PROXIES:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= TRUSTED_PROXIES:
+            return forwarded[-TRUSTED_PROXIES]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _hour_counter(kind: str, address: str) -> str:
+    return f"public-{kind}:{address}:{int(time.time() // 3600)}"
+
+
+def _cache(operation, *args, down, **kwargs):
+    """A cache call that never fails a resident's request: when the cache (Redis) is
+    unreachable the limits are not applied, and `down` is the answer."""
+    try:
+        return operation(*args, **kwargs)
+    except Exception:  # the backend's connection errors have no common base class
+        logger.warning("cache unavailable: public form limits not applied", exc_info=True)
+        return down
+
+
+def _count(key: str) -> int:
+    _cache(cache.add, key, 0, timeout=3700, down=None)
+    try:
+        return _cache(cache.incr, key, down=0)
+    except ValueError:  # expired between add and incr
+        _cache(cache.set, key, 1, timeout=3700, down=None)
+        return 1
+
+
+def _peek(key: str) -> int:
+    return _cache(cache.get, key, down=0) or 0
+
+
+def collection_open(jurisdiction, on) -> bool:
+    """Whether the suggestion form takes suggestions for this jurisdiction on this day:
+    the jurisdiction's collection window in its calendar (default 1 September – 31 October,
+    or all year)."""
+    return collection_window_open(jurisdiction, on)
+
+
+class SuggestionPageForm(PublicSuggestionForm):
+    stamp = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        check_form_token(self.data.get("stamp", ""))  # shown above the form, not on a field
+        return cleaned
+
+
+# -- pages ---------------------------------------------------------------------------
+
 
 def index(request):
-    jurisdictions = Jurisdiction.objects.select_related("parent").order_by("path")
-    return render(request, "public/index.html", {"jurisdictions": jurisdictions})
+    jurisdictions = list(Jurisdiction.objects.select_related("parent").order_by("path"))
+    year = timezone.localdate().year
+    counts = {
+        row["jurisdiction_id"]: row
+        for row in Project.objects.filter(stage__in=PUBLIC_STAGES, year__gte=year - 1)
+        .order_by()
+        .values("jurisdiction_id")
+        .annotate(
+            elected=Count("pk"),
+            completed=Count("pk", filter=Q(accepted_at__isnull=False)),
+        )
+    }
+    for jurisdiction in jurisdictions:
+        jurisdiction.public_counts = counts.get(jurisdiction.pk)
+    return render(request, "public/index.html", {"jurisdictions": jurisdictions, "year": year})
+
+
+def _signed_reports():
+    return QuarterlyReport.objects.filter(status=ReportStatus.SIGNED_OFF).order_by(
+        "-year", "-quarter", "-signed_off_at", "-pk"
+    )
 
 
 def public_projects(jurisdiction):
-    signed = QuarterlyReport.objects.filter(status=ReportStatus.SIGNED_OFF).order_by(
-        "-year", "-quarter", "-pk"
-    )
+    """The projects of a jurisdiction's board: candidates after the Party review, and the
+    outcome of every vote once recorded."""
     return (
-        Project.objects.filter(jurisdiction=jurisdiction, stage__in=PUBLIC_STAGES)
+        Project.objects.filter(
+            jurisdiction=jurisdiction, stage__in=(*CANDIDATE_STAGES, *RESULT_STAGES)
+        )
         .select_related("category", "lead_unit")
-        .prefetch_related(Prefetch("reports", queryset=signed, to_attr="signed_reports"))
-        .order_by("-year", "category__order", "title")
+        .prefetch_related(Prefetch("reports", queryset=_signed_reports(), to_attr="signed"))
+        .order_by("-year", "category__order", "vote_rank", "title", "pk")
     )
+
+
+def _board_year(year: int, projects: list) -> dict:
+    candidates = [p for p in projects if p.stage in CANDIDATE_STAGES]
+    elected = [p for p in projects if p.stage in PUBLIC_STAGES and p.elected]
+    not_elected = [p for p in projects if p.stage == Stage.NOT_ELECTED]
+    for project in elected:
+        latest = project.signed[0] if project.signed else None
+        project.latest_report = latest
+        # the public sees the monitoring group's signed-off figure
+        project.public_progress = 100 if project.accepted_at else (latest.progress if latest else 0)
+    rated = [p for p in elected if p.band in RATED_BANDS]
+    return {
+        "year": year,
+        "candidates": candidates,
+        "elected": elected,
+        "not_elected": not_elected,
+        "results": sorted(
+            elected + not_elected,
+            key=lambda p: (p.vote_rank is None, p.vote_rank or 0, -(p.vote_yes or 0), p.title),
+        ),
+        "rated": rated,
+        "completed": sum(1 for p in elected if p.accepted_at),
+    }
 
 
 def board(request, code):
-    jurisdiction = Jurisdiction.objects.filter(code=code).first()
+    jurisdiction = Jurisdiction.objects.filter(code=code).select_related("parent").first()
     if jurisdiction is None:
         raise Http404
     projects = list(public_projects(jurisdiction))
-    for project in projects:
-        project.latest_report = project.signed_reports[0] if project.signed_reports else None
+    years = sorted({p.year for p in projects}, reverse=True)
+    sections = [_board_year(y, [p for p in projects if p.year == y]) for y in years]
     return render(
-        request, "public/board.html", {"jurisdiction": jurisdiction, "projects": projects}
+        request,
+        "public/board.html",
+        {
+            "jurisdiction": jurisdiction,
+            "sections": sections,
+            "children": list(jurisdiction.children.order_by("path")),
+        },
     )
 
 
 def suggest(request):
     jurisdictions = list(Jurisdiction.objects.order_by("path"))
-    form = PublicSuggestionForm(
-        request.POST or None,
-        jurisdictions=jurisdictions,
-        initial={"jurisdiction": request.GET.get("j")},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        jurisdiction = next(j for j in jurisdictions if j.code == data["jurisdiction"])
-        try:
-            suggestion = suggestion_submit(
-                actor=None,
-                jurisdiction=jurisdiction,
-                channel=Channel.ONLINE,
-                title=data["title"],
-                text=data["text"],
-                location=data["location"],
-                category=data["category"],
-                proposer_name=data["proposer_name"],
-                proposer_contact=data["proposer_contact"],
-                year=timezone.localdate().year,
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for e in errors:
-                    form.add_error(field if field in form.fields else None, e)
-        else:
-            flash.success(
-                request, _("Thank you. Keep your receipt code to follow your suggestion.")
-            )
-            return redirect("public:receipt", code=suggestion.receipt_code)
+    address = client_address(request)
+    initial = {"jurisdiction": request.GET.get("j"), "stamp": issue_form_token()}
+    form = SuggestionPageForm(request.POST or None, jurisdictions=jurisdictions, initial=initial)
+    if request.method == "POST":
+        attempts = _count(_hour_counter("attempts", address))
+        sent = _peek(_hour_counter("sent", address))
+        if attempts > ATTEMPTS_PER_HOUR or sent >= SUBMISSIONS_PER_HOUR:
+            form.is_valid()
+            form.add_error(None, TOO_MANY_SUGGESTIONS)
+        elif form.is_valid():
+            data = form.cleaned_data
+            jurisdiction = next(j for j in jurisdictions if j.code == data["jurisdiction"])
+            today = timezone.localdate()
+            if not collection_open(jurisdiction, today):
+                form.add_error("jurisdiction", messages.COLLECTION_CLOSED)
+            else:
+                try:
+                    suggestion = suggestion_submit(
+                        actor=None,
+                        jurisdiction=jurisdiction,
+                        channel=Channel.ONLINE,
+                        title=data["title"],
+                        text=data["text"],
+                        location=data["location"],
+                        category=data["category"],
+                        proposer_name=data["proposer_name"],
+                        proposer_contact=data["proposer_contact"],
+                        year=today.year,
+                    )
+                except ValidationError as error:
+                    for field, errors in error.message_dict.items():
+                        for e in errors:
+                            form.add_error(field if field in form.fields else None, e)
+                else:
+                    _count(_hour_counter("sent", address))
+                    flash.success(
+                        request, _("Thank you. Keep your receipt code to follow your suggestion.")
+                    )
+                    return redirect("public:receipt", code=suggestion.receipt_code)
+        # shown again with what was typed, and a fresh token for the next try
+        form.data = form.data.copy()
+        form.data["stamp"] = issue_form_token()
     return render(
         request, "public/suggest.html", {"form": form}, status=400 if form.errors else 200
     )
@@ -107,5 +295,10 @@ def receipt(request, code):
     return render(
         request,
         "public/receipt.html",
-        {"suggestion": suggestion, "projects": list(suggestion.projects.all())},
+        {
+            "suggestion": suggestion,
+            "projects": list(suggestion.projects.all()),
+            "candidate_stages": [str(s) for s in CANDIDATE_STAGES],
+            "result_stages": [str(s) for s in RESULT_STAGES],
+        },
     )

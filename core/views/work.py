@@ -81,6 +81,9 @@ def case_list(request):
         "stage": request.GET.get("stage") or None,
         "jurisdiction": request.GET.get("jurisdiction") or None,
         "category": request.GET.get("category") or None,
+        # from the supervisors' dashboard: a jurisdiction with its subtree, a named set
+        "under": request.GET.get("under") or None,
+        "subset": request.GET.get("set") or None,
     }
     if params["year"] and not str(params["year"]).isdigit():
         params["year"] = None

@@ -15,8 +15,13 @@ SCREENSHOTS = E2E_DIR.parent.parent / "docs" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE = E2E_DIR / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 # Playwright's sync API runs an event loop in this thread; Django's live server and ORM
@@ -42,7 +47,8 @@ def new_page(browser, live_server):
 
     def make(width=1280, height=900, locale="zh-CN"):
         context = browser.new_context(
-            viewport={"width": width, "height": height}, locale=locale,
+            viewport={"width": width, "height": height},
+            locale=locale,
             extra_http_headers={"Accept-Language": "zh-Hans,zh;q=0.9"},
         )
         contexts.append(context)
@@ -74,9 +80,14 @@ def axe_violations(page, impacts=("serious", "critical")):
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"] if v["impact"] in impacts
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+        if v["impact"] in impacts
     ]
 
 

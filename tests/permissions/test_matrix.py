@@ -19,8 +19,14 @@ CASE_AT = "qh-dh"
 SIBLING = "qh-xs"
 PARENT = "qh"
 ROLES = [
-    Role.CONGRESS_OFFICE, Role.GOVERNMENT_OFFICE, Role.PARTY_OFFICE, "works", "social",
-    Role.TELLER, Role.SUPERVISOR, Role.DEPUTY,
+    Role.CONGRESS_OFFICE,
+    Role.GOVERNMENT_OFFICE,
+    Role.PARTY_OFFICE,
+    "works",
+    "social",
+    Role.TELLER,
+    Role.SUPERVISOR,
+    Role.DEPUTY,
 ]
 
 # step -> (where the case is walked to, who may act: a role key, or "monitor", or "dept")

@@ -1,0 +1,36 @@
+"""Reads of export jobs and import batches: each user sees only their own."""
+
+from django.http import Http404
+
+from core.models.reporting import ExportJob, ImportBatch
+from permissions.checks import can_import_roster
+from permissions.scope import home_jurisdictions
+
+
+def export_jobs_for(user):
+    return ExportJob.objects.filter(requested_by=user).select_related("jurisdiction", "category")
+
+
+def export_job_for(user, pk: int) -> ExportJob:
+    job = export_jobs_for(user).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def import_jurisdictions(user) -> list:
+    """The jurisdictions where the user may import rosters (the congress office's own)."""
+    if not user.is_authenticated:
+        return []
+    return [j for j in home_jurisdictions(user) if can_import_roster(user, j)]
+
+
+def import_batches_for(user):
+    return ImportBatch.objects.filter(uploaded_by=user).select_related("jurisdiction")
+
+
+def import_batch_for(user, pk: int) -> ImportBatch:
+    batch = import_batches_for(user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    return batch
