@@ -27,8 +27,13 @@ run: venv
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+	@# the suite builds tables from the models; this applies the migrations themselves
+	rm -f $(VENV)/migrate-check.sqlite3
+	DATABASE_URL=sqlite:///$(VENV)/migrate-check.sqlite3 $(PY) manage.py migrate --noinput -v0
+	rm -f $(VENV)/migrate-check.sqlite3
 
 services:
 	@bash deploy/local-services.sh
