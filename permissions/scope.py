@@ -30,10 +30,6 @@ def roles_of(user) -> set[Role]:
     return {Role(a.role) for a in _assignments(user)}
 
 
-def assignments_of(user):
-    return _assignments(user)
-
-
 def jurisdiction_q(user, field: str | None = "jurisdiction") -> Q:
     """A filter matching what the user may read.
 

@@ -23,6 +23,7 @@ from core.models import (
     SuggestionStatus,
 )
 from core.selectors.calendar import calendar_settings_for
+from core.voting import SatisfactionRules
 from permissions import grants
 from permissions.checks import (
     can_comment_on_project,
@@ -356,16 +357,6 @@ def project_accept_completion(*, actor, task, accepted: bool, opinion: str = "")
     return project
 
 
-def band_for(value: Decimal | None, *, commend_at=85, account_below=60) -> str:
-    if value is None:
-        return Band.NO_DATA
-    if value >= commend_at:
-        return Band.COMMEND
-    if value < account_below:
-        return Band.ACCOUNTABILITY
-    return Band.NORMAL
-
-
 @transaction.atomic
 def project_record_satisfaction(
     *,
@@ -388,10 +379,11 @@ def project_record_satisfaction(
         raise StepRefused(messages.TASK_ALREADY_DONE)
     project.satisfaction_rate = rate
     project.satisfaction_mean = mean_score
-    project.band = band or band_for(
-        Decimal(rate)
-        if rate is not None
-        else (Decimal(mean_score) if mean_score is not None else None)
+    # Recorded by hand: the rule's default bounds (≥ 85 commend, < 60 accountability),
+    # decided by the same engine that counts the satisfaction vote.
+    value = rate if rate is not None else mean_score
+    project.band = band or SatisfactionRules().band(
+        Decimal(str(value)) if value is not None else None
     )
     project.stage = Stage.ACCOUNTABILITY if project.band == Band.ACCOUNTABILITY else Stage.CLOSED
     save_with_reason(
