@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Livelihood projects")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from core.db_guards import install_append_only_guards
+
+        post_migrate.connect(install_append_only_guards, sender=self)

@@ -18,6 +18,9 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me-in-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The key of the decision log's hash chain. Kept out of the database, so that whoever can
+# write the tables cannot forge an entry; by default derived from SECRET_KEY.
+AUDIT_LOG_KEY = env.str("AUDIT_LOG_KEY", default="") or f"audit-log:{SECRET_KEY}"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,5 +1,6 @@
 # Each area's models live in their own module; importing registers them with the app.
-from . import calendar, reporting, voting  # noqa: F401
+from . import audit, calendar, reporting, voting  # noqa: F401
+from .audit import AuditEntry, AuditHead
 from .jurisdiction import (
     Category,
     Deputy,
@@ -36,6 +37,8 @@ __all__ = [
     "ENDED_STAGES",
     "PUBLIC_STAGES",
     "AccountabilityRecord",
+    "AuditEntry",
+    "AuditHead",
     "Attachment",
     "Band",
     "Category",
