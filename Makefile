@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/livelihood
 REDIS ?= redis://127.0.0.1:6379
+REDIS_DB ?= 15
 
 .PHONY: run test venv lint test-sqlite test-postgres test-e2e e2e-deps services bench
 
@@ -44,8 +45,8 @@ test-sqlite: venv
 # Transactional suites (integration: PostgreSQL, Redis, a live worker) run in their own
 # pytest process, since they flush the database the other tests share.
 test-postgres: venv services
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS)/15 $(PY) -m pytest -q -n 2 -m "not integration and not e2e"
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS)/15 $(PY) -m pytest -q -m integration
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS)/$(REDIS_DB) $(PY) -m pytest -q -n 2 -m "not integration and not e2e"
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS)/$(REDIS_DB) $(PY) -m pytest -q -m integration
 
 # The browser journey: Debian's Chromium (installed when missing) and axe-core from npm.
 e2e-deps:
