@@ -1,6 +1,5 @@
 """Reads of project cases, scoped to the user's jurisdictions."""
 
-from django.db.models import Q
 from django.http import Http404
 
 from core.models import Deputy, Project, Suggestion
@@ -20,6 +19,18 @@ def project_for_user(user, pk: int) -> Project:
     return project
 
 
+CASE_ORDER = ("-year", "jurisdiction__path", "-created")
+
+
+def filtered_projects(user, params, *, queryset=None):
+    """The user's cases narrowed by the case list's filters (`core.filters.projects`), in
+    the list's order; returns the bound filter set (its `.qs`, its `.form`)."""
+    from core.filters.projects import ProjectFilterSet
+
+    base = projects_for_user(user) if queryset is None else queryset
+    return ProjectFilterSet(params, queryset=base.order_by(*CASE_ORDER))
+
+
 def search_projects(
     user,
     *,
@@ -33,24 +44,17 @@ def search_projects(
 ):
     """`under`: a jurisdiction code, its sub-jurisdictions included; `subset`: a named set
     of projects behind a dashboard figure (core.selectors.dashboard.project_set_q)."""
-    qs = projects_for_user(user)
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(content__icontains=q) | Q(location__icontains=q))
-    if year:
-        qs = qs.filter(year=year)
-    if stage:
-        qs = qs.filter(stage=stage)
-    if jurisdiction:
-        qs = qs.filter(jurisdiction__code=jurisdiction)
-    if category:
-        qs = qs.filter(category__code=category)
-    if under:
-        qs = qs.filter(jurisdiction__path__contains=f"/{under}/")
-    if subset:
-        from core.selectors.dashboard import project_set_q
-
-        qs = qs.filter(project_set_q(subset))
-    return qs.order_by("-year", "jurisdiction__path", "-created")
+    params = {
+        "q": q,
+        "year": year,
+        "stage": stage,
+        "jurisdiction": jurisdiction,
+        "category": category,
+        "under": under,
+        "set": subset,
+    }
+    params = {key: value for key, value in params.items() if value not in (None, "")}
+    return filtered_projects(user, params).qs
 
 
 def suggestions_for_user(user):

@@ -75,24 +75,20 @@ def archive(request):
 
 @login_required
 def case_list(request):
-    params = {
-        "q": request.GET.get("q", "").strip(),
-        "year": request.GET.get("year") or None,
-        "stage": request.GET.get("stage") or None,
-        "jurisdiction": request.GET.get("jurisdiction") or None,
-        "category": request.GET.get("category") or None,
-        # from the supervisors' dashboard: a jurisdiction with its subtree, a named set
-        "under": request.GET.get("under") or None,
-        "subset": request.GET.get("set") or None,
-    }
-    if params["year"] and not str(params["year"]).isdigit():
-        params["year"] = None
-    qs = project_selectors.search_projects(request.user, **params)
+    # One filter for the page and the API (core/filters/projects.py), including the
+    # supervisors' dashboard links: `under` (a jurisdiction with its subtree) and `set`.
+    filterset = project_selectors.filtered_projects(request.user, request.GET)
+    filterset.is_valid()  # a value that does not parse is left out, not refused
+    cleaned = filterset.form.cleaned_data
+    params = {name: cleaned.get(name) for name in filterset.filters}
+    params["q"] = (params.get("q") or "").strip()
+    if params.get("year") is not None:
+        params["year"] = int(params["year"])
     return render(
         request,
         "core/case_list.html",
         {
-            "page": _page(request, qs),
+            "page": _page(request, filterset.qs),
             "params": params,
             "stages": Stage.choices,
             "jurisdictions": readable_jurisdictions(request.user),
