@@ -12,3 +12,9 @@ class CoreConfig(AppConfig):
         from core.db_guards import install_append_only_guards
 
         post_migrate.connect(install_append_only_guards, sender=self)
+
+        from viewflow.workflow.signals import task_finished
+
+        from core.services.webhook_events import on_task_finished
+
+        task_finished.connect(on_task_finished, dispatch_uid="webhook-events")

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "rest_framework",
+    "django_filters",
     "drf_spectacular",
     "django_celery_beat",
     "viewflow",
@@ -176,18 +177,41 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@livelihood.i
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
+    # API v1 (core/api/v1/): per token, per session user, per client address; counted in
+    # the cache (Redis in production), so the limits hold across every worker process.
+    "DEFAULT_THROTTLE_RATES": {
+        "api-token": env.str("API_THROTTLE_TOKEN", default="600/min"),
+        "api-user": env.str("API_THROTTLE_USER", default="300/min"),
+        "api-address": env.str("API_THROTTLE_ADDRESS", default="900/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Livelihood-project vote API",
     "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "The JSON API for the systems around the case management: hotlines, liaison-station "
+        "apps, deputies' duty apps, dashboards. Version 1 lives under /api/v1/; /api/ stays "
+        "for one release. Authenticate with a browser session or `Authorization: Bearer "
+        '<token>`. Every error is `{"error": {"code", "message", "field", '
+        '"fields"}}`, the message in the Accept-Language asked for.'
+    ),
+    "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Webhooks (core/services/webhooks.py): a receiver's answer is awaited this long; failed
+# deliveries are retried after 30 s, 1 min, 2 min, … at most WEBHOOK_RETRY_MAX_SECONDS
+# apart, and given up after WEBHOOK_GIVE_UP_HOURS.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=1800)
+WEBHOOK_GIVE_UP_HOURS = env.int("WEBHOOK_GIVE_UP_HOURS", default=72)
+WEBHOOK_MAX_SUBSCRIPTIONS = env.int("WEBHOOK_MAX_SUBSCRIPTIONS", default=20)
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -54,6 +54,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("core.api.v1.urls")),
     path("api/", include("core.api.urls")),
     path("admin/", admin.site.urls),
 ]

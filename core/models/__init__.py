@@ -1,5 +1,5 @@
 # Each area's models live in their own module; importing registers them with the app.
-from . import audit, calendar, reporting, voting  # noqa: F401
+from . import api, audit, calendar, reporting, voting  # noqa: F401
 from .audit import AuditEntry, AuditHead
 from .jurisdiction import (
     Category,

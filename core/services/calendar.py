@@ -399,6 +399,7 @@ BEAT_SCHEDULE = (
         crontab={"minute": "30", "hour": "8", "day_of_month": "1"},
     ),
     BeatEntry("calendar: send kept messages", "calendar.drain_outbox", every_seconds=60),
+    BeatEntry("api: retry webhook deliveries", "api.retry_webhooks", every_seconds=60),
 )
 
 

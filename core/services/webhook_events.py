@@ -1,0 +1,75 @@
+"""Which flow events become webhook events (connected to viewflow's `task_finished`).
+
+* every human step of a case that is done: ``step.done``;
+* the lead unit's quarterly report, when submitted: also ``report.submitted``;
+* a voting session's announcement: ``result.announced``.
+
+The receiver runs inside the step's transaction, so the deliveries are written with the
+step and sent only once it commits.
+"""
+
+from core.models import ProjectProcess
+from core.models.api import WebhookEvent
+
+from .webhooks import event_emit
+
+REPORT_STEP = "submit_report"
+
+
+def _project_data(project, task) -> dict:
+    return {
+        "project": project.pk,
+        "title": project.title,
+        "year": project.year,
+        "stage": project.stage,
+        "step": task.flow_task.name,
+        "task": task.pk,
+        "finished": task.finished,
+        "by": task.owner.get_username() if task.owner_id else None,
+    }
+
+
+def _latest_report(project) -> dict | None:
+    report = project.reports.order_by("-submitted_at", "-pk").first()
+    if report is None:
+        return None
+    return {
+        "id": report.pk,
+        "year": report.year,
+        "quarter": report.quarter,
+        "progress": report.progress,
+        "funds_spent": str(report.funds_spent),
+        "completed": report.completed,
+    }
+
+
+def on_task_finished(sender, process, task, **kwargs) -> None:
+    if getattr(task, "flow_task_type", None) != "HUMAN" or task.flow_task is None:
+        return
+    if isinstance(process, ProjectProcess) or hasattr(process, "project"):
+        _project_step_done(process.project, task)
+    elif hasattr(process, "session") and task.flow_task.name == "announce":
+        session = process.session
+        event_emit(
+            event=WebhookEvent.RESULT_ANNOUNCED,
+            jurisdiction=session.jurisdiction,
+            data={
+                "session": session.pk,
+                "title": session.title,
+                "kind": session.kind,
+                "year": session.year,
+                "status": session.status,
+            },
+        )
+
+
+def _project_step_done(project, task) -> None:
+    data = _project_data(project, task)
+    event_emit(event=WebhookEvent.STEP_DONE, jurisdiction=project.jurisdiction, data=data)
+    if task.flow_task.name == REPORT_STEP:
+        report = _latest_report(project)
+        event_emit(
+            event=WebhookEvent.REPORT_SUBMITTED,
+            jurisdiction=project.jurisdiction,
+            data={**data, "report": report},
+        )
