@@ -18,3 +18,5 @@ class CoreConfig(AppConfig):
         from core.services.webhook_events import on_task_finished
 
         task_finished.connect(on_task_finished, dispatch_uid="webhook-events")
+
+        from core.api import admin as api_admin  # noqa: F401  (registers the token admin)

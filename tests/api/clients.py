@@ -1,0 +1,84 @@
+"""The API tests' client and fixtures: tokens issued through the service, and a client that
+speaks JSON with a token or a session."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from core.services.api_tokens import api_token_issue
+
+
+class ApiClient:
+    """Django's test client, sending JSON and a bearer token when given one."""
+
+    def __init__(self, token: str | None = None, language: str = "en"):
+        self.client = Client()
+        self.headers = {"HTTP_ACCEPT_LANGUAGE": language}
+        if token:
+            self.headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+
+    def login(self, user):
+        self.client.force_login(user)
+        return self
+
+    def get(self, url, params=None, **extra):
+        return self.client.get(url, params or {}, **self.headers, **extra)
+
+    def post(self, url, body=None, **extra):
+        return self.client.post(
+            url,
+            json.dumps(body if body is not None else {}),
+            content_type="application/json",
+            **self.headers,
+            **extra,
+        )
+
+    def delete(self, url, **extra):
+        return self.client.delete(url, **self.headers, **extra)
+
+
+@pytest.fixture
+def issue_token(world, db):
+    def issue(user, scopes=("read",), code=None, name="Test system"):
+        jurisdiction = world.jurisdictions[code] if code else _home(user)
+        token, raw = api_token_issue(
+            actor=None, name=name, user=user, jurisdiction=jurisdiction, scopes=list(scopes)
+        )
+        return token, raw
+
+    return issue
+
+
+def _home(user):
+    from permissions.scope import home_jurisdictions
+
+    if hasattr(user, "_scope_assignments"):
+        del user._scope_assignments
+    return home_jurisdictions(user)[0]
+
+
+@pytest.fixture
+def api(issue_token):
+    """api(user=None, scopes=None, session=False): a JSON client as anonymous, as a token
+    of `user` with `scopes`, or as `user`'s browser session."""
+
+    def make(user=None, scopes=("read",), session=False, code=None, language="en"):
+        if user is None:
+            return ApiClient(language=language)
+        if session:
+            return ApiClient(language=language).login(user)
+        _token, raw = issue_token(user, scopes, code)
+        return ApiClient(raw, language=language)
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """Each test starts with empty throttle counters (they live in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
