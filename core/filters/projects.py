@@ -66,8 +66,9 @@ class ProjectFilterSet(django_filters.FilterSet):
         label=_("Figure"),
         help_text=_("The set of cases behind one of the dashboard's figures."),
     )
-    overdue = django_filters.BooleanFilter(
+    overdue = django_filters.ChoiceFilter(
         method="filter_overdue",
+        choices=[("true", "true"), ("false", "false")],
         label=_("Overdue"),
         help_text=_("true: cases with an open step past its due date; false: the others."),
     )
@@ -101,4 +102,6 @@ class ProjectFilterSet(django_filters.FilterSet):
         late = TaskDeadline.objects.filter(
             project_id=OuterRef("pk"), due__lte=calendar_today(), task__status__in=OPEN
         )
-        return queryset.filter(Exists(late)) if value else queryset.exclude(Exists(late))
+        if value == "true":
+            return queryset.filter(Exists(late))
+        return queryset.exclude(Exists(late))

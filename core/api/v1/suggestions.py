@@ -28,7 +28,6 @@ from .auth import token_of, token_reaches, within_token
 from .base import Pagination, V1View
 from .errors import ApiError
 
-NO_JURISDICTION = _("Name the jurisdiction the suggestion is for.")
 MAY_NOT_ENTER = _("You may not enter suggestions for this jurisdiction.")
 UNKNOWN_JURISDICTION = _("No such jurisdiction.")
 RECEIPT_NOT_FOUND = _("No suggestion has this receipt code.")
@@ -116,7 +115,7 @@ def _jurisdiction_for(request, code: str | None) -> Jurisdiction:
             if any(checks.has_step(request.user, s, j) for s in ENTERING_STEPS)
         ]
         if not options:
-            raise ApiError("invalid", NO_JURISDICTION, field="jurisdiction")
+            raise ApiError("permission_denied", MAY_NOT_ENTER, status_code=403)
         return options[0]
     jurisdiction = Jurisdiction.objects.filter(code=code).first()
     if jurisdiction is None or not token_reaches(request, jurisdiction):
