@@ -10,6 +10,7 @@ under the case's lock. A token also needs the `act` scope to change anything.
 from django import forms as django_forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, parsers, serializers
@@ -26,6 +27,7 @@ from .auth import within_token
 from .base import Pagination, V1View
 
 CASE = task_selectors.CASE
+BODY_NOT_AN_OBJECT = _("Send the step's form fields as one JSON object.")
 
 
 class TaskOut(serializers.Serializer):
@@ -210,7 +212,7 @@ def _form_data(task, data):
     if hasattr(data, "getlist"):
         return data
     if not isinstance(data, dict):
-        raise serializers.ValidationError({"non_field_errors": [messages.WRONG_STEP]})
+        raise serializers.ValidationError({"non_field_errors": [BODY_NOT_AN_OBJECT]})
     out = {k: v for k, v in data.items() if k != "milestones"}
     rows = data.get("milestones")
     if task.flow_task.name == "submit_plan" and isinstance(rows, list):
