@@ -64,7 +64,7 @@ def _flatten(detail, prefix="") -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = key if key not in ("non_field_errors", "__all__") else ""
+            name = str(key) if key not in ("non_field_errors", "__all__") else ""
             name = f"{prefix}.{name}" if prefix and name else (name or prefix)
             for k, v in _flatten(value, name).items():
                 out.setdefault(k, []).extend(v)
