@@ -202,6 +202,13 @@ SPECTACULAR_SETTINGS = {
         '"fields"}}`, the message in the Accept-Language asked for.'
     ),
     "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "SuggestionStatusEnum": "core.models.project.SuggestionStatus",
+        "SessionStatusEnum": "core.models.voting.SessionStatus",
+        "DeliveryStatusEnum": "core.models.api.DeliveryStatus",
+        "WebhookEventEnum": "core.models.api.WebhookEvent",
+    },
 }
 
 # Webhooks (core/services/webhooks.py): a receiver's answer is awaited this long; failed

@@ -81,7 +81,7 @@ class ProjectFilterSet(django_filters.FilterSet):
             Q(title__icontains=value) | Q(content__icontains=value) | Q(location__icontains=value)
         )
 
-    def filter_step(self, queryset, name, value):
+    def filter_step(self, queryset, name, value: str):
         from flows.project_flow import ProjectFlow
 
         node = getattr(ProjectFlow, value)

@@ -132,3 +132,10 @@ def exception_handler(exc, context):
     code = codes if isinstance(codes, str) else exc.default_code
     detail = exc.detail if isinstance(exc.detail, str) else exc.default_detail
     return Response(_body(code, detail), status=exc.status_code, headers=headers)
+
+
+def not_found(request, *args, **kwargs):
+    """Every address under /api/v1/ that names nothing: the same JSON 404."""
+    from django.http import JsonResponse
+
+    return JsonResponse(_body("not_found", NOT_FOUND), status=404)

@@ -59,7 +59,7 @@ class SuggestionIn(serializers.Serializer):
 
 class SuggestionOut(serializers.ModelSerializer):
     jurisdiction = serializers.CharField(source="jurisdiction.code")
-    category = serializers.CharField(source="category.code", default=None)
+    category = serializers.CharField(source="category.code", default=None, allow_null=True)
 
     class Meta:
         model = Suggestion

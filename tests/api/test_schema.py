@@ -1,0 +1,119 @@
+"""API v1 against its own OpenAPI schema: schemathesis generates requests for every
+operation, as an anonymous caller, as a token of each scope and as a browser session, on
+a seeded database. No answer may be a 500, and every answer must be one the schema
+describes (status, content type, body).
+
+Run time is bounded by `EXAMPLES` per operation and caller (about 2,500 requests in all).
+"""
+
+import os
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from core.api.v1 import throttles
+from core.models import Deputy
+from permissions.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = int(os.environ.get("API_SCHEMA_EXAMPLES", "12"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def unthrottled(monkeypatch):
+    for throttle in (
+        throttles.TokenRateThrottle,
+        throttles.UserRateThrottle,
+        throttles.AddressRateThrottle,
+    ):
+        monkeypatch.setattr(throttle, "rate", "1000000/min", raising=False)
+
+
+@pytest.fixture
+def seeded(world, make_case, issue_token, user_of, django_user_model):
+    """Cases at several steps, a suggestion, and one caller per kind."""
+    cases = [make_case("qh-dh", to=to) for to in ("assign_study", "study", "implementing")]
+    make_case("qh-xs", to="study")
+    deputy = Deputy.objects.filter(jurisdiction__code="qh-dh").order_by("pk").first().user
+    hotline = django_user_model.objects.create_user("schema.hotline")
+    congress = user_of("qh-dh", Role.CONGRESS_OFFICE)
+    callers = {"anonymous": {}}
+    for name, user, scopes in (
+        ("read", user_of("qh", Role.SUPERVISOR), ("read",)),
+        ("suggest", hotline, ("suggest",)),
+        ("act", user_of("qh-dh", Role.GOVERNMENT_OFFICE), ("read", "act")),
+        ("vote", deputy, ("read", "vote")),
+    ):
+        code = "qh-dh" if name == "suggest" else None
+        _token, raw = issue_token(user, scopes, code=code)
+        callers[name] = {"headers": {"Authorization": f"Bearer {raw}"}}
+    browser = Client()
+    browser.force_login(congress)
+    callers["session"] = {"cookies": {"sessionid": browser.cookies["sessionid"].value}}
+    ids = {
+        "projects": cases[1].project.pk,
+        "tasks": cases[0].task("assign_study").pk,
+        "sessions": 1,
+        "webhooks": 1,
+    }
+    return callers, ids
+
+
+def _run(operation, caller, sent, path_parameters=None):
+    strategy = operation.as_strategy(path_parameters=path_parameters)
+
+    @given(case=strategy)
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+    )
+    def check(case):
+        response = case.call(
+            headers={"Accept-Language": "en", **caller.get("headers", {})},
+            cookies=caller.get("cookies"),
+        )
+        case.validate_response(response, checks=CHECKS)
+        sent.append(response.status_code)
+
+    check()
+
+
+def test_every_operation_answers_as_its_schema_says(seeded, unthrottled):
+    callers, ids = seeded
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 20
+    sent: list[int] = []
+    for operation in operations:
+        area = operation.path.split("/")[3]
+        for name, caller in callers.items():
+            try:
+                _run(operation, caller, sent)
+                if "{id}" in operation.path and area in ids:
+                    _run(operation, caller, sent, {"id": ids[area]})
+            except Exception as failure:
+                failure.add_note(f"{operation.method.upper()} {operation.path} as {name}")
+                raise
+    statuses = {code: sent.count(code) for code in sorted(set(sent))}
+    print(f"{len(sent)} requests: {statuses}")
+    assert len(sent) >= 2000, statuses
+    assert statuses.get(200, 0) + statuses.get(201, 0) > 200, statuses
