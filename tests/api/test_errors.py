@@ -1,0 +1,109 @@
+"""Every refusal of API v1 is JSON with a stable code, a message in the language asked
+for and the field at fault; the limits per token and per address hold."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from core.api.v1 import throttles
+from core.api.v1.errors import NOT_FOUND
+from permissions.roles import Role
+
+from .clients import ApiClient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_message_follows_accept_language_and_the_code_does_not(api, user_of):
+    url = reverse("v1-project", args=[123456])
+    user = user_of("qh-dh", Role.CONGRESS_OFFICE)
+    english = api(user, language="en").get(url).json()["error"]
+    chinese = api(user, language="zh-hans").get(url).json()["error"]
+    assert english["code"] == chinese["code"] == "not_found"
+    assert english["message"] == "Not found."
+    assert chinese["message"] == "未找到。"
+    with translation.override("en"):
+        assert english["message"] == str(NOT_FOUND)
+
+
+def test_a_bad_field_is_named_in_both_languages(api, user_of):
+    user = user_of("qh-dh", Role.CONGRESS_OFFICE)
+    for language in ("en", "zh-hans"):
+        error = (
+            api(user, language=language)
+            .get(reverse("v1-projects"), {"stage": "nowhere"})
+            .json()["error"]
+        )
+        assert error["code"] == "invalid" and error["field"] == "stage"
+        assert error["fields"]["stage"] == [error["message"]]
+    assert "nowhere" in error["message"]
+
+
+def test_an_unknown_address_and_a_wrong_method_are_json(api, user_of):
+    client = api(user_of("qh-dh", Role.CONGRESS_OFFICE))
+    for url in (
+        "/api/v1/nothing/here/",
+        "/api/v1/projects/-1/",
+        "/api/v1/projects/1234567890123456789012/",
+    ):
+        answer = client.get(url)
+        assert answer.status_code == 404 and answer.json()["error"]["code"] == "not_found", url
+    wrong = client.delete(reverse("v1-projects"))
+    assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_a_form_body_is_an_unsupported_media_type(api, user_of):
+    client = api(user_of("qh-dh", Role.GOVERNMENT_OFFICE), ("suggest",))
+    answer = client.client.post(
+        reverse("v1-suggestions"),
+        {"title": "x"},
+        HTTP_IDEMPOTENCY_KEY="form-body-00001",
+        **client.headers,
+    )
+    assert answer.status_code == 415 and answer.json()["error"]["code"] == "unsupported_media_type"
+
+
+def test_a_session_post_without_csrf_is_refused(api, user_of):
+    browser = ApiClient()
+    browser.client = browser.client.__class__(enforce_csrf_checks=True)
+    browser.login(user_of("qh-dh", Role.GOVERNMENT_OFFICE))
+    answer = browser.post(reverse("v1-suggestions"), {}, HTTP_IDEMPOTENCY_KEY="csrf-check-0001")
+    assert answer.status_code == 403 and answer.json()["error"]["code"] == "permission_denied"
+
+
+def test_a_token_is_throttled_on_its_own(api, user_of, monkeypatch):
+    monkeypatch.setattr(throttles.TokenRateThrottle, "rate", "3/min", raising=False)
+    first = api(user_of("qh-dh", Role.CONGRESS_OFFICE))
+    second = api(user_of("qh-dh", Role.GOVERNMENT_OFFICE))
+    for _ in range(3):
+        assert first.get(reverse("v1-projects")).status_code == 200
+    refused = first.get(reverse("v1-projects"))
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "throttled"
+    assert int(refused["Retry-After"]) > 0
+    assert second.get(reverse("v1-projects")).status_code == 200
+
+
+def test_an_address_is_throttled_whoever_calls(api, world, monkeypatch):
+    monkeypatch.setattr(throttles.AddressRateThrottle, "rate", "4/min", raising=False)
+    anonymous = api()
+    url = reverse("v1-board", args=["qh-dh"])
+    for _ in range(4):
+        assert anonymous.get(url).status_code == 200
+    assert anonymous.get(url).status_code == 429
+    assert anonymous.get(url, REMOTE_ADDR="127.0.0.9").status_code == 200
+
+
+def test_the_throttles_let_requests_through_when_the_cache_is_down(api, world, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(throttles.AddressRateThrottle, "cache", type("C", (), {"get": broken})())
+    assert api().get(reverse("v1-board", args=["qh-dh"])).status_code == 200
+
+
+def test_the_old_api_still_answers_for_a_session(client, make_case, user_of):
+    make_case("qh-dh", to="study")
+    client.force_login(user_of("qh-dh", Role.CONGRESS_OFFICE))
+    assert client.get(reverse("api-projects")).json()["count"] == 1
+    assert client.get("/api/v1/schema/").status_code == 200
+    assert client.get("/api/v1/docs/").status_code == 200
