@@ -46,10 +46,13 @@ def _latest_report(project) -> dict | None:
 def on_task_finished(sender, process, task, **kwargs) -> None:
     if getattr(task, "flow_task_type", None) != "HUMAN" or task.flow_task is None:
         return
-    if isinstance(process, ProjectProcess) or hasattr(process, "project"):
+    if isinstance(process, ProjectProcess):
         _project_step_done(process.project, task)
-    elif hasattr(process, "session") and task.flow_task.name == "announce":
-        session = process.session
+    elif hasattr(process, "session_id") and task.flow_task.name == "announce":
+        from core.models.voting import VotingSession
+
+        # read afresh: the announcement saved the session through another instance
+        session = VotingSession.objects.select_related("jurisdiction").get(pk=process.session_id)
         event_emit(
             event=WebhookEvent.RESULT_ANNOUNCED,
             jurisdiction=session.jurisdiction,
