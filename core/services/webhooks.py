@@ -273,7 +273,12 @@ def webhook_deliver(*, delivery_id: int) -> str:
         fields.update(status=DeliveryStatus.FAILED, last_error=error, next_attempt_at=None)
     else:
         fields.update(last_error=error, next_attempt_at=done + backoff(attempts))
-        logger.info("Webhook delivery %s failed (%s); next at %s", delivery.pk, error, fields)
+        logger.info(
+            "Webhook delivery %s failed (%s); next attempt %s",
+            delivery.pk,
+            error,
+            fields["next_attempt_at"],
+        )
     WebhookDelivery.objects.filter(pk=delivery.pk).update(**fields)
     return fields.get("status", DeliveryStatus.PENDING)
 
