@@ -91,6 +91,7 @@ def case_list(request):
             "page": _page(request, filterset.qs),
             "params": params,
             "stages": Stage.choices,
+            "steps": [c for c in filterset.form.fields["step"].choices if c[0]],
             "jurisdictions": readable_jurisdictions(request.user),
             "categories": Category.objects.all(),
         },

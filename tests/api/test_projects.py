@@ -135,3 +135,15 @@ def test_another_jurisdictions_case_is_404_as_a_missing_one(api, make_case, user
     for pk in (case.project.pk, 10**9):
         answer = reader.get(reverse("v1-project", args=[pk]))
         assert answer.status_code == 404 and answer.json()["error"]["code"] == "not_found"
+
+
+def test_the_page_keeps_the_dashboards_under_and_set_and_offers_step_and_overdue(
+    client, make_case, user_of
+):
+    make_case("qh-dh", to="study")
+    client.force_login(user_of("qh", Role.SUPERVISOR))
+    page = client.get(reverse("core:cases"), {"under": "qh-dh", "set": "registered"})
+    html = page.content.decode()
+    assert '<input type="hidden" name="under" value="qh-dh">' in html
+    assert '<input type="hidden" name="set" value="registered">' in html
+    assert '<option value="study_feasibility">' in html and 'name="overdue"' in html
