@@ -107,3 +107,11 @@ def test_the_old_api_still_answers_for_a_session(client, make_case, user_of):
     assert client.get(reverse("api-projects")).json()["count"] == 1
     assert client.get("/api/v1/schema/").status_code == 200
     assert client.get("/api/v1/docs/").status_code == 200
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(api, user_of):
+    client = api(user_of("qh-dh", Role.GOVERNMENT_OFFICE), ("suggest",))
+    body = {"title": "x", "text": "长" * 200_000, "proposer_name": "王"}
+    answer = client.post(reverse("v1-suggestions"), body, HTTP_IDEMPOTENCY_KEY="big-body-00001")
+    assert answer.status_code == 413
+    assert answer.json()["error"]["code"] == "request_too_large"

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from core.models.api import ApiScope
 
 from .auth import HasScope, TokenAuthentication
-from .errors import ErrorSerializer, exception_handler
+from .errors import BODY_TOO_LARGE, REQUEST_TOO_LARGE, ApiError, ErrorSerializer, exception_handler
 from .throttles import THROTTLES
 
 # Statuses every operation may answer, and those that depend on what it does.
@@ -57,5 +57,17 @@ class V1View(APIView):
     renderer_classes = [renderers.JSONRenderer]
     schema = V1Schema()
 
+    # A JSON body larger than this is refused before it is read (413).
+    max_body_bytes = 256 * 1024
+
     def get_exception_handler(self):
         return exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > self.max_body_bytes:
+            raise ApiError(REQUEST_TOO_LARGE, BODY_TOO_LARGE, status_code=413)
+        super().initial(request, *args, **kwargs)

@@ -8,6 +8,7 @@ under the case's lock. A token also needs the `act` scope to change anything.
 """
 
 from django import forms as django_forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -240,6 +241,8 @@ class TaskComplete(_Acting):
     """Complete a step with its form data: the page's form and the page's service."""
 
     parser_classes = [parsers.JSONParser, parsers.MultiPartParser]
+    # a quarterly report may carry its attachment
+    max_body_bytes = settings.ATTACHMENT_MAX_BYTES + 256 * 1024
 
     @extend_schema(
         request={
