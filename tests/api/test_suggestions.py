@@ -162,6 +162,7 @@ def test_the_list_shows_only_the_callers_jurisdiction(api, user_of, hotline):
     assert BODY["title"] not in [s["title"] for s in theirs["results"]]
 
 
+@pytest.mark.integration  # commits for real and flushes: run with the integration suite
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions")
 @pytest.mark.django_db(transaction=True)
 def test_two_racing_retries_make_one_suggestion(fresh_world, django_user_model):
