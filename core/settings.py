@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "viewflow",
     "viewflow.workflow",
@@ -203,6 +204,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from our own static files: offices' intranets reach no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "SuggestionStatusEnum": "core.models.project.SuggestionStatus",
         "SessionStatusEnum": "core.models.voting.SessionStatus",
