@@ -134,7 +134,8 @@ def test_a_mistyped_secret_of_a_real_prefix_is_refused(issue_token, user_of):
 
 
 def test_http_basic_is_off(world, user_of):
-    user = user_of("qh-dh", Role.CONGRESS_OFFICE)
+    # a fresh instance: the shared demo user must keep its own password hash in memory
+    user = User.objects.get(pk=user_of("qh-dh", Role.CONGRESS_OFFICE).pk)
     user.set_password("demo-2026")
     user.save()
     basic = base64.b64encode(f"{user.username}:demo-2026".encode()).decode()
