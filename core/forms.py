@@ -102,18 +102,6 @@ class RegisterProjectForm(forms.Form):
         return budget
 
 
-class VoteOutcomeForm(forms.Form):
-    elected = forms.ChoiceField(
-        label=_("Outcome"),
-        widget=forms.RadioSelect,
-        choices=[("yes", _("Elected")), ("no", _("Not elected"))],
-    )
-    voted_on = forms.DateField(
-        label=_("Date of the vote"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    yes = forms.IntegerField(label=_("Votes for"), min_value=0, required=False)
-
-
 class SatisfactionForm(forms.Form):
     rate = forms.DecimalField(
         label=_("Satisfaction rate %"), min_value=0, max_value=100, decimal_places=1

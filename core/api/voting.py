@@ -10,7 +10,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import voting_messages as vm
+from core import messages as vm
 from core.selectors import voting as selectors
 from core.services import voting as services
 

@@ -23,7 +23,7 @@ import re
 import pytest
 from django.utils import timezone, translation
 
-from core import voting_messages as vm
+from core import messages as vm
 from core.demo import CaseDriver
 from core.models import Band, Category, Channel, Deputy, Project, Stage, Suggestion
 from core.selectors.calendar import next_report_period, report_opens_on

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from core import voting_messages as vm
+from core import messages as vm
 from core.models.voting import Ballot, Participation, SessionKind, SessionStatus
 from core.services import voting as services
 from permissions.roles import Role

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from core import voting_messages as vm
+from core import messages as vm
 from core.models import Stage
 from core.models.voting import (
     Ballot,
