@@ -61,8 +61,10 @@ def _record_role_change(*, actor, assignment: RoleAssignment, granted: bool, rea
             "reason": reason,
         },
     )
+    if actor is None:
+        return  # set up by the system (the server's own commands): on the log, no message
     # Shown to the grantee (and readable by the level above on the roles page).
-    by = (actor.get_full_name() or actor.username) if actor is not None else _("the system")
+    by = actor.get_full_name() or actor.username
     notify(
         event_key=f"role:{assignment.pk}:{'grant' if granted else 'revoke'}:{timezone.now():%s%f}",
         recipients=[user],
