@@ -180,17 +180,22 @@ def test_while_a_vote_is_open_no_row_of_any_table_holds_a_deputys_marks(world, c
     # every one is ciphertext of the same length, whatever its marks.
     sealed = list(SealedBallot.objects.filter(session=session))
     assert len(sealed) == 8 and len({len(bytes(b.sealed)) for b in sealed}) == 1
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT p.deputy_id, encode(b.sealed, 'hex') FROM core_participation p "
-                "JOIN core_sealedballot b ON b.xmin = p.xmin WHERE p.session_id = %s",
-                [session.pk],
-            )
-            pairs = cursor.fetchall()
-        assert len(pairs) == 8  # the link exists ...
-        for _deputy, sealed_hex in pairs:  # ... and ties each deputy to ciphertext only
-            assert not [s for s in secrets if s in bytes.fromhex(sealed_hex).decode("latin-1")]
+    order = "xmin::text::bigint, ctid" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT deputy_id FROM core_participation WHERE session_id = %s ORDER BY {order}",
+            [session.pk],
+        )
+        voters = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT sealed FROM core_sealedballot WHERE session_id = %s ORDER BY {order}",
+            [session.pk],
+        )
+        sealed_in_order = [bytes(row[0]) for row in cursor.fetchall()]
+    pairs = list(zip(voters, sealed_in_order, strict=True))
+    assert len(pairs) == 8  # the pairing exists ...
+    for _deputy, blob in pairs:  # ... and ties each deputy to ciphertext only
+        assert not [s for s in secrets if s.encode() in blob]
 
 
 def test_after_a_session_only_the_ballot_table_holds_ballot_content(
