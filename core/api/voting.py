@@ -56,13 +56,9 @@ class BallotView(APIView):
         ):
             return Response({"detail": str(vm.BALLOT_MALFORMED)}, status=400)
         try:
-            tracker = services.ballot_cast(
-                actor=request.user, session=session, marks=body["marks"]
-            )
+            tracker = services.ballot_cast(actor=request.user, session=session, marks=body["marks"])
         except services.BallotRefused as refused:
             return Response({"detail": str(refused.message)}, status=refused.status)
         except ValidationError as error:
             return Response({"detail": _detail(error)}, status=400)
-        return Response(
-            {"session": session.pk, "tracker": tracker}, status=status.HTTP_201_CREATED
-        )
+        return Response({"session": session.pk, "tracker": tracker}, status=status.HTTP_201_CREATED)
