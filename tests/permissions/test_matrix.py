@@ -128,5 +128,6 @@ def test_supervisor_above_reads_but_acts_on_nothing(world, make_case, client):
     supervisor = world.users[(PARENT, Role.SUPERVISOR)]
     client.force_login(supervisor)
     assert client.get(reverse("core:case", args=[case.project.pk])).status_code == 200
-    response = client.post(reverse("core:case_attach", args=[case.project.pk]), {})
-    assert response.status_code in (403, 404)
+    response = client.post(reverse("core:case_comment", args=[case.project.pk]), {"text": "x"})
+    assert response.status_code == 403
+    assert not case.project.comments.exists()
