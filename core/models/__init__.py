@@ -1,5 +1,5 @@
 # Each area's models live in their own module; importing registers them with the app.
-from . import audit, calendar, reporting, voting  # noqa: F401
+from . import appraisal, audit, calendar, changes, inspections, meetings, reporting, voting  # noqa: F401
 from .audit import AuditEntry, AuditHead
 from .jurisdiction import (
     Category,
@@ -23,6 +23,7 @@ from .project import (
     Milestone,
     MilestoneStatus,
     Opinion,
+    OpinionCheck,
     PartyDecision,
     Project,
     QuarterlyReport,
@@ -53,6 +54,7 @@ __all__ = [
     "Office",
     "OfficeKind",
     "Opinion",
+    "OpinionCheck",
     "PartyDecision",
     "Project",
     "ProjectProcess",
