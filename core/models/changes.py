@@ -82,7 +82,7 @@ class ProjectChange(models.Model):
         _("decided by"), max_length=10, choices=DecisionBody.choices, blank=True
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decision_note = models.TextField(_("decision"), blank=True)
+    decision_note = models.TextField(_("decision recorded"), blank=True)
 
     history = HistoricalRecords()
 

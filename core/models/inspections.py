@@ -34,7 +34,7 @@ class Inspection(models.Model):
         related_name="inspections",
     )
     kind = models.CharField(_("kind"), max_length=12, choices=InspectionKind.choices)
-    body = models.CharField(_("by"), max_length=10, choices=InspectionBody.choices)
+    body = models.CharField(_("carried out by"), max_length=10, choices=InspectionBody.choices)
     held_on = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=120)
     projects = models.ManyToManyField(
