@@ -28,6 +28,8 @@ from core.services import calendar, organisation, projects, suggestions, supervi
 from core.services.steps import open_task
 from permissions.roles import Role
 
+from .demo_oversight import build_oversight_demo
+
 DEMO_PASSWORD = "demo-2026"
 YEAR = 2026
 
@@ -498,4 +500,5 @@ def build_demo() -> DemoWorld:
     demo_county = world.jurisdictions["qh"]
     if not Project.objects.filter(jurisdiction__path__startswith=demo_county.path).exists():
         world.build_cases()
+    build_oversight_demo(world)
     return world
