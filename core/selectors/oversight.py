@@ -13,6 +13,7 @@ from core.models.changes import ChangeStatus, ProjectChange, ProjectPhase
 from core.models.inspections import Inspection, InspectionPhoto, InspectionSubject
 from core.models.meetings import AgendaItem, Meeting, MeetingStatus, ProjectRating, RatingPurpose
 from permissions.checks import can_read_appraisal
+from permissions.roles import Step, perm
 from permissions.scope import jurisdiction_q
 
 from .calendar import ScheduledItem, as_date
@@ -124,6 +125,21 @@ def review_opinions_for_user(user, state: str | None = None):
     if state in OPINION_FILTERS:
         qs = qs.filter(OPINION_FILTERS[state])
     return qs
+
+
+def answerable_office_ids(user) -> set[int]:
+    """The offices whose review opinions this user answers (one query for a whole list;
+    the same granted step as `can_answer_review_opinion`)."""
+    from guardian.shortcuts import get_objects_for_user
+
+    from core.models import Office
+
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    offices = get_objects_for_user(
+        user, perm(Step.ANSWER_OPINIONS), klass=Office, accept_global_perms=False
+    )
+    return set(offices.values_list("pk", flat=True))
 
 
 def review_opinion_for_user(user, pk: int) -> Opinion:

@@ -31,15 +31,18 @@ def opinion_list(request):
         state = "open"
     opinions = list(selectors.review_opinions_for_user(request.user, state)[:PAGE_SIZE])
     today = calendar_today()
+    answering = selectors.answerable_office_ids(request.user)
+    checking = {}
     for opinion in opinions:
+        jurisdiction = opinion.project.jurisdiction
+        if jurisdiction.pk not in checking:
+            checking[jurisdiction.pk] = checks.can_check_opinions(request.user, jurisdiction)
         opinion.late = opinion.answered_at is None and opinion.due <= today
-        opinion.can_answer = opinion.answered_at is None and checks.can_answer_review_opinion(
-            request.user, opinion
-        )
+        opinion.can_answer = opinion.answered_at is None and opinion.addressee_id in answering
         opinion.can_check = (
             opinion.answered_at is not None
             and opinion.check_result != "accepted"
-            and checks.can_check_opinions(request.user, opinion.project.jurisdiction)
+            and checking[jurisdiction.pk]
         )
     return render(
         request,
