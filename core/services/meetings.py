@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import messages
@@ -321,39 +322,90 @@ def meeting_rate_project(
         errors.setdefault("project", om.RATING_ALREADY_RECORDED % {"year": meeting.year})
     if errors:
         raise ValidationError(errors)
-    band = rating_band(rate, mean_score)
+    return _mid_year_rating_create(
+        actor=actor,
+        project=project,
+        year=meeting.year,
+        rated_on=meeting.held_on,
+        meeting=meeting,
+        session=session,
+        rate=rate,
+        mean_score=mean_score,
+    )
+
+
+def _mid_year_rating_create(
+    *, actor, project, year, rated_on, meeting=None, session=None, rate=None, mean_score=None
+) -> ProjectRating:
+    source = meeting.title if meeting is not None else session.title
     rating = create_with_reason(
         ProjectRating,
         actor=actor,
-        why=_("Mid-year rating at “%(meeting)s”") % {"meeting": meeting.title},
+        why=_("Mid-year rating at “%(meeting)s”") % {"meeting": source},
         project=project,
-        year=meeting.year,
+        year=year,
         purpose=RatingPurpose.MID_YEAR,
         scale=RatingScale.THREE_LEVEL if rate is not None else RatingScale.SCORE_100,
         meeting=meeting,
         session=session,
         rate=rate,
         mean_score=mean_score,
-        band=band,
-        rated_on=meeting.held_on,
+        band=rating_band(rate, mean_score),
+        rated_on=rated_on,
         recorded_by=actor,
     )
     audit_record(
         actor=actor,
         action="rating.mid_year",
-        jurisdiction=meeting.jurisdiction,
+        jurisdiction=project.jurisdiction,
         target=rating,
         summary=_("Mid-year rating of “%(project)s”: %(figure)s")
         % {"project": project.title, "figure": rating.figure},
         data={
             "project": project.pk,
-            "meeting": meeting.pk,
+            "meeting": getattr(meeting, "pk", None),
             "session": getattr(session, "pk", None),
             "rate": rate,
             "mean_score": mean_score,
         },
     )
     return rating
+
+
+def mid_year_ratings_from_session(*, actor, session: VotingSession, rows) -> list[ProjectRating]:
+    """Store an announced mid-year satisfaction vote as the projects' mid-year ratings.
+
+    Called by the voting session's announcement, inside its transaction, for a session
+    whose purpose is the mid-year rating; `rows` are (project, rate, mean_score) from the
+    counting engine. The rating is linked to the meeting that named the session, if any.
+    A project already rated at mid-year this year keeps its rating (idempotent). The
+    case's year-end band is never touched, and the case does not move.
+    """
+    meeting = session.meetings.order_by("pk").first()
+    rated_on = timezone.localdate()
+    if meeting is not None and meeting.held_on is not None:
+        rated_on = meeting.held_on
+    ratings = []
+    for project, rate, mean_score in rows:
+        if rate is None and mean_score is None:
+            continue
+        if ProjectRating.objects.filter(
+            project=project, year=session.year, purpose=RatingPurpose.MID_YEAR
+        ).exists():
+            continue
+        ratings.append(
+            _mid_year_rating_create(
+                actor=actor,
+                project=project,
+                year=session.year,
+                rated_on=rated_on,
+                meeting=meeting,
+                session=session,
+                rate=rate,
+                mean_score=mean_score,
+            )
+        )
+    return ratings
 
 
 @transaction.atomic

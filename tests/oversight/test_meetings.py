@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from core import oversight_messages as om
 from core.models import AuditEntry, Band, Opinion
@@ -315,3 +316,55 @@ def test_a_quarterly_meeting_does_not_rate(make_case, congress, deputies):
             actor=congress("qh-dh"), meeting=meeting, project=case.project, rate=Decimal("90")
         )
     assert error.value.message_dict["rate"] == [str(om.MEETING_DOES_NOT_RATE)]
+
+
+def test_a_mid_year_meeting_names_its_satisfaction_vote_of_the_same_year(held_meeting, congress):
+    from core.services import voting
+
+    meeting, _cases = held_meeting()
+    selection = voting.session_create(
+        actor=congress(),
+        jurisdiction=meeting.jurisdiction,
+        year=2026,
+        kind="selection",
+        rules={"seats": 2},
+    )
+    with pytest.raises(ValidationError) as error:
+        meetings.meeting_link_rating_session(actor=congress(), meeting=meeting, session=selection)
+    assert error.value.message_dict["session"] == [str(om.SESSION_NOT_FOR_MEETING)]
+    rating_vote = voting.session_create(
+        actor=congress(),
+        jurisdiction=meeting.jurisdiction,
+        year=2026,
+        kind="satisfaction",
+        title="2026年年中测评",
+    )
+    linked = meetings.meeting_link_rating_session(
+        actor=congress(), meeting=meeting, session=rating_vote
+    )
+    assert linked.rating_session == rating_vote
+    assert AuditEntry.objects.filter(action="meeting.rating_session").exists()
+
+
+def test_an_announced_mid_year_vote_becomes_the_projects_mid_year_ratings(held_meeting, congress):
+    from core.services import voting
+
+    meeting, cases = held_meeting()
+    session = voting.session_create(
+        actor=congress(), jurisdiction=meeting.jurisdiction, year=2026, kind="satisfaction"
+    )
+    meetings.meeting_link_rating_session(actor=congress(), meeting=meeting, session=session)
+    rows = [(cases[0].project, None, Decimal("87.0")), (cases[1].project, Decimal("55.5"), None)]
+    with transaction.atomic():
+        ratings = meetings.mid_year_ratings_from_session(
+            actor=congress(), session=session, rows=rows
+        )
+    assert [r.meeting for r in ratings] == [meeting, meeting]
+    assert [r.band for r in ratings] == [Band.COMMEND, Band.ACCOUNTABILITY]
+    assert all(r.session == session and r.rated_on == MID_YEAR for r in ratings)
+    with transaction.atomic():
+        again = meetings.mid_year_ratings_from_session(actor=congress(), session=session, rows=rows)
+    assert again == [] and ProjectRating.objects.count() == 2
+    for case in cases:
+        case.refresh()
+        assert case.project.band == "" and case.project.stage == "implementing"

@@ -98,3 +98,18 @@ def test_list_pages_take_a_constant_number_of_queries(held_meeting, make_case, c
             scheduled_on=datetime.date(2026, 8, 20),
         )
     assert _counts(client, urls) == before
+
+
+def test_the_calendar_page_shows_a_planned_meeting(make_case, congress, client, settings):
+    settings.CALENDAR_TODAY = "2026-11-01"
+    case = make_case("qh-dh", to="implementing")
+    meetings.meeting_plan(
+        actor=congress("qh-dh"),
+        jurisdiction=case.project.jurisdiction,
+        kind="quarterly",
+        title="东湖镇第二次季度例会",
+        scheduled_on=datetime.date(2026, 12, 16),
+    )
+    client.force_login(congress("qh-dh"))
+    page = client.get(reverse("calendar:jurisdiction", args=["qh-dh"])).content.decode()
+    assert "东湖镇第二次季度例会" in page
