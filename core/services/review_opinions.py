@@ -100,7 +100,21 @@ def review_opinion_issue(
             "due": due,
         },
     )
+    _tell_lead_unit(opinion, f"opinion-issued:{opinion.pk}")
     return opinion
+
+
+def _tell_lead_unit(opinion: Opinion, event_key: str) -> None:
+    """The lead unit's clerks are told an opinion waits for their answer (in-app now,
+    e-mail and SMS after commit, once per event)."""
+    notify(
+        event_key=event_key,
+        recipients=answering_users(opinion),
+        kind=NotificationKind.STEP_OPENED,
+        params=_params(opinion),
+        url=reverse("oversight:answer", kwargs={"pk": opinion.pk}),
+        project=opinion.project,
+    )
 
 
 def _lock(opinion: Opinion) -> Opinion:
@@ -194,6 +208,8 @@ def review_opinion_check(
             "due": new_due.isoformat(),
         }
     save_with_reason(opinion, actor=actor, reason=reason)
+    if not accepted:
+        _tell_lead_unit(opinion, f"opinion-returned:{opinion.pk}:{new_due.isoformat()}")
     audit_record(
         actor=actor,
         action="opinion.check",

@@ -136,7 +136,9 @@ def test_an_answered_opinion_is_not_escalated(world, opinion):
         actor=lead_clerk(world, opinion), opinion=opinion, answer="已完成。"
     )
     calendar_tasks.deadline_sweep.apply(kwargs={"today": "2026-09-01"})
-    assert not Notification.objects.filter(event_key__startswith="opinion-").exists()
+    assert not Notification.objects.filter(
+        event_key__regex=r"^opinion-(reminder|overdue):"
+    ).exists()
 
 
 def test_the_calendar_shows_an_opinions_reminder_and_escalation(opinion):
@@ -144,3 +146,20 @@ def test_the_calendar_shows_an_opinions_reminder_and_escalation(opinion):
     whats = [(item.on, item.what) for item in items if item.project_id == opinion.project_id]
     assert datetime.date(2026, 8, 28) in [on for on, _what in whats]
     assert any(on == DUE for on, _what in whats)
+
+
+def test_the_lead_unit_is_told_of_a_new_or_returned_opinion(world, opinion, congress):
+    clerk = lead_clerk(world, opinion)
+    told = Notification.objects.filter(recipient=clerk, kind=NotificationKind.STEP_OPENED)
+    assert told.filter(event_key=f"opinion-issued:{opinion.pk}").exists()
+    assert opinion.project.title in told.get().title
+    review_opinions.review_opinion_answer(actor=clerk, opinion=opinion, answer="已整改。")
+    review_opinions.review_opinion_check(
+        actor=congress(),
+        opinion=opinion,
+        accepted=False,
+        note="请补充整改照片。",
+        new_due=datetime.date(2026, 12, 31),
+        today=datetime.date(2026, 12, 1),
+    )
+    assert told.count() == 2
