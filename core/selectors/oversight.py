@@ -193,6 +193,13 @@ def replacement_candidates(project: Project):
 
 def case_oversight(project: Project) -> dict:
     """What the case page shows of the supervision year."""
+    phases = list(project.phases.order_by("number"))
+    ratings = list(project.ratings.select_related("meeting").order_by("year", "rated_on"))
+    if phases:
+        reports = list(project.reports.order_by("year", "quarter", "pk"))
+        for phase in phases:
+            phase.reports = [r for r in reports if r.year == phase.year]
+            phase.ratings = [r for r in ratings if r.year == phase.year]
     return {
         "agenda": list(
             AgendaItem.objects.filter(project=project)
@@ -215,8 +222,8 @@ def case_oversight(project: Project) -> dict:
                 "proposed_at", "pk"
             )
         ),
-        "phases": list(project.phases.order_by("number")),
-        "ratings": list(project.ratings.select_related("meeting").order_by("year", "rated_on")),
+        "phases": phases,
+        "ratings": ratings,
         "follow_ups": list(project.accountability_follow_ups.order_by("decided_on", "pk")),
     }
 

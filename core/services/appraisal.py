@@ -38,7 +38,7 @@ from permissions.checks import (
 
 from .audit import audit_record
 from .history import create_with_reason, save_with_reason
-from .meetings import RATED_DURING_YEAR, check_figure, rating_band
+from .meetings import RATED_DURING_YEAR, check_figure, lock_jurisdiction, rating_band
 
 COMMENDATION_POINTS = 2
 RATED_BANDS = (Band.COMMEND, Band.NORMAL, Band.ACCOUNTABILITY)
@@ -199,6 +199,7 @@ def appraisal_issue(*, actor, jurisdiction: Jurisdiction, year: int) -> list[App
     committee office. Refused while a project of the year is not rated."""
     if not can_issue_appraisal(actor, jurisdiction):
         raise PermissionDenied(messages.TASK_NOT_ALLOWED)
+    lock_jurisdiction(jurisdiction)
     units, unrated = appraisal_rows(jurisdiction, year)
     if not units:
         raise ValidationError({"year": om.APPRAISAL_NOTHING_TO_APPRAISE % {"year": year}})

@@ -63,6 +63,12 @@ def _require_manager(actor, jurisdiction) -> None:
         raise PermissionDenied(messages.TASK_NOT_ALLOWED)
 
 
+def lock_jurisdiction(jurisdiction: Jurisdiction) -> Jurisdiction:
+    """Serialise the writes that count a jurisdiction's rows before adding one (the
+    quarterly meetings of a year, the appraisal sheets of a year)."""
+    return Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
+
+
 def active_deputies(jurisdiction: Jurisdiction):
     return Deputy.objects.filter(jurisdiction=jurisdiction, active=True)
 
@@ -115,6 +121,7 @@ def meeting_plan(
     report. A mid-year meeting planned ahead also moves the calendar's mid-year date, so
     that the half-year report is due the day before it."""
     _require_manager(actor, jurisdiction)
+    lock_jurisdiction(jurisdiction)
     year = scheduled_on.year
     errors = _check_plan(jurisdiction, kind, year, title, scheduled_on)
     projects = list(projects_heard(jurisdiction, year).prefetch_related("reports"))

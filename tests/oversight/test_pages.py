@@ -367,3 +367,24 @@ def test_the_timeline_shows_meetings_inspections_opinions_answers_and_changes(
     timeline = page[page.index('id="timeline-h"') :]
     for text in (meeting.title, "请公开资金使用情况。", "已在公示栏公开。"):
         assert text in timeline
+
+
+def test_each_phase_shows_its_own_targets_reports_and_rating(make_case, as_user, user_of, congress):
+    case = make_case("qh", to="report_review")
+    from core.services import changes
+
+    gov = user_of("qh", Role.GOVERNMENT_OFFICE)
+    changes.phase_add(actor=gov, project=case.project, year=2026, targets="一期：主干管网")
+    changes.phase_add(actor=gov, project=case.project, year=2027, targets="二期：支管入户")
+    appraisal.rating_record_unfinished(
+        actor=congress(),
+        project=case.project,
+        year=2026,
+        rated_on=datetime.date(2026, 11, 25),
+        mean_score=80,
+    )
+    page = body(as_user(congress()).get(reverse("core:case", args=[case.project.pk])))
+    section = page[page.index('id="oversight-h"') : page.index('id="comments-h"')]
+    first, second = section.index("一期：主干管网"), section.index("二期：支管入户")
+    assert "Q1 30%" in section[first:second] and "80" in section[first:second]
+    assert "Q1 30%" not in section[second:]
