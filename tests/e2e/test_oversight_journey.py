@@ -19,7 +19,7 @@ from core.demo_oversight import site_photo
 from core.models import Deputy, Opinion, OpinionCheck, Project
 from core.models.meetings import ProjectRating
 
-from .conftest import login, screenshot
+from .conftest import axe_violations, login, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -102,6 +102,7 @@ def test_a_mid_year_meeting_with_its_rating_and_an_inspection_with_a_photo(
     press(office, "form[action$='/opinion/']", re.escape(meeting_url) + "$")
     assert "请倒排工期" in office.locator("#opinions-h").locator("..").inner_text()
     screenshot(office, "mid_year_meeting")
+    assert not axe_violations(office), axe_violations(office)
 
     rating = ProjectRating.objects.get(project=project)
     assert rating.purpose == "mid_year" and str(rating.mean_score) == "88.5"
@@ -133,10 +134,12 @@ def test_a_mid_year_meeting_with_its_rating_and_an_inspection_with_a_photo(
         "(img) => img.complete && img.naturalWidth === 320", image.element_handle()
     )
     screenshot(office, "inspection")
+    assert not axe_violations(office), axe_violations(office)
 
     # -- the lead unit answers the meeting's opinion; the congress office checks it ------
     clerk = as_user(new_page, f"qh.{cases[0].dept}")
     clerk.goto(clerk.base + "/work/opinions/")
+    assert not axe_violations(clerk), axe_violations(clerk)
     clerk.locator("tbody tr", has_text=project.title).locator("a.btn.primary").click()
     clerk.fill("textarea[name=answer]", "已增加两个施工班组，8月底主体工程完成70%。")
     press(clerk, "main form", rf"/work/cases/{project.pk}/$")
