@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,18 +28,21 @@ from core.models.appraisal import (
     AppraisalSheet,
     FollowUpKind,
 )
+from core.models.calendar import NotificationKind
 from core.models.meetings import ProjectRating, RatingPurpose, RatingScale
-from core.selectors.calendar import as_date
+from core.selectors.calendar import as_date, role_users
 from permissions.checks import (
     can_issue_appraisal,
     can_receive_appraisal,
     can_record_follow_up,
     can_record_satisfaction,
 )
+from permissions.roles import Role
 
 from .audit import audit_record
 from .history import create_with_reason, save_with_reason
 from .meetings import RATED_DURING_YEAR, check_figure, lock_jurisdiction, rating_band
+from .notifications import notify
 
 COMMENDATION_POINTS = 2
 RATED_BANDS = (Band.COMMEND, Band.NORMAL, Band.ACCOUNTABILITY)
@@ -242,6 +246,18 @@ def appraisal_issue(*, actor, jurisdiction: Jurisdiction, year: int) -> list[App
             data={**figures, "rows": unit.rows},
         )
         sheets.append(sheet)
+    notify(
+        event_key=f"appraisal:{jurisdiction.pk}:{year}:{sheets[0].issued_at.isoformat()}",
+        recipients=role_users(jurisdiction.pk, Role.PARTY_OFFICE),
+        kind=NotificationKind.STEP_OPENED,
+        params={
+            "step": str(_("Receive the appraisal sheets")),
+            "project": _("%(name)s %(year)s lead units' appraisal")
+            % {"name": jurisdiction.name, "year": year},
+            "due": "—",
+        },
+        url=reverse("oversight:appraisal"),
+    )
     return sheets
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core import oversight_messages as om
 from core.models import AuditEntry, Band
 from core.models.appraisal import AccountabilityFollowUp, AppraisalGrade, AppraisalSheet
+from core.models.calendar import Notification
 from core.models.meetings import ProjectRating
 from core.services import appraisal
 from core.services.appraisal import UnitYear
@@ -127,6 +128,8 @@ def test_the_party_committee_office_receives_a_sheet_once(make_case, congress, u
         with pytest.raises(PermissionDenied):
             appraisal.appraisal_receive(actor=intruder, sheet=sheet)
     party = user_of("qh", Role.PARTY_OFFICE)
+    told = Notification.objects.get(recipient=party, event_key__startswith="appraisal:")
+    assert "2026" in told.title
     received = appraisal.appraisal_receive(actor=party, sheet=sheet)
     assert received.received_by == party
     with pytest.raises(ValidationError) as error:
