@@ -92,7 +92,7 @@ class MultiplePhotoField(forms.FileField):
 
 class InspectionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=InspectionKind.choices)
-    body = forms.ChoiceField(label=_("By"), choices=InspectionBody.choices)
+    body = forms.ChoiceField(label=_("Carried out by"), choices=InspectionBody.choices)
     held_on = forms.DateField(label=_("Date"), widget=DATE)
     title = forms.CharField(label=_("Title"), max_length=120, required=False)
     projects = forms.ModelMultipleChoiceField(
@@ -194,11 +194,3 @@ class FollowUpForm(forms.Form):
 
 class AppraisalIssueForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-
-
-def apply_errors(form, error) -> None:
-    """Show a service's refusal on the form: each message under its field, or on top."""
-    by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
-    for field, errors in by_field.items():
-        for e in errors:
-            form.add_error(field if field in form.fields else None, e)

@@ -12,6 +12,7 @@ from core import oversight_forms as forms
 from core.selectors import oversight as selectors
 from core.selectors.calendar import calendar_today
 from core.services import appraisal as services
+from core.views.form_errors import apply_errors
 from permissions import checks
 from permissions.scope import home_jurisdictions
 
@@ -39,7 +40,7 @@ def sheet_list(request):
                     actor=request.user, jurisdiction=issuing[0], year=form.cleaned_data["year"]
                 )
             except ValidationError as error:
-                forms.apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 flash.success(request, _("Appraisal sheets issued to the Party committee office."))
                 return redirect("oversight:appraisal")

@@ -15,6 +15,7 @@ from core.selectors import projects as project_selectors
 from core.selectors.calendar import calendar_today
 from core.services import appraisal as appraisal_services
 from core.services import changes as services
+from core.views.form_errors import apply_errors
 from permissions import checks
 
 
@@ -27,7 +28,7 @@ def _case_form(request, project, *, check, form, perform, title, success, contex
         try:
             perform(form.cleaned_data)
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             flash.success(request, success)
             return redirect("core:case", pk=project.pk)

@@ -17,6 +17,7 @@ from core.models.inspections import InspectionBody
 from core.selectors import oversight as selectors
 from core.services import inspections as services
 from core.services.meetings import HEARD_STAGES
+from core.views.form_errors import apply_errors
 from permissions import checks
 from permissions.roles import Step, perm
 from permissions.scope import home_jurisdictions
@@ -104,7 +105,7 @@ def inspection_new(request):
                 photos=_photos(form),
             )
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             flash.success(request, _("Inspection recorded."))
             return redirect("oversight:inspection", pk=inspection.pk)
@@ -152,7 +153,7 @@ def _post(request, pk, name, make_form, perform, success):
         try:
             perform(inspection, form.cleaned_data)
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             flash.success(request, success)
             return redirect("oversight:inspection", pk=inspection.pk)

@@ -18,6 +18,7 @@ from core.models import Project
 from core.models.voting import SessionKind, VotingSession
 from core.selectors import oversight as selectors
 from core.services import meetings as services
+from core.views.form_errors import apply_errors
 from permissions import checks
 from permissions.scope import home_jurisdictions
 
@@ -55,7 +56,7 @@ def meeting_plan(request):
                 actor=request.user, jurisdiction=jurisdiction, **form.cleaned_data
             )
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             flash.success(request, _("Meeting planned; its agenda lists every project heard."))
             return redirect("oversight:meeting", pk=meeting.pk)
@@ -131,7 +132,7 @@ def _post(request, pk, which, perform, success):
         try:
             perform(meeting, form.cleaned_data)
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             flash.success(request, success)
             return redirect("oversight:meeting", pk=meeting.pk)

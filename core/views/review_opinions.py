@@ -12,6 +12,7 @@ from core import oversight_forms as forms
 from core.selectors import oversight as selectors
 from core.selectors.calendar import calendar_today
 from core.services import review_opinions as services
+from core.views.form_errors import apply_errors
 from permissions import checks
 
 PAGE_SIZE = 100
@@ -72,7 +73,7 @@ def opinion_answer(request, pk):
                 actor=request.user, opinion=opinion, answer=form.cleaned_data["answer"]
             )
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             flash.success(request, _("Answer sent."))
             return redirect("core:case", pk=opinion.project_id)
@@ -98,7 +99,7 @@ def opinion_check(request, pk):
                 new_due=data["new_due"],
             )
         except ValidationError as error:
-            forms.apply_errors(form, error)
+            apply_errors(form, error)
         else:
             flash.success(request, _("Check recorded."))
             return redirect("oversight:opinions")
