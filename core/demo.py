@@ -29,6 +29,8 @@ from core.services import calendar, organisation, projects, suggestions, supervi
 from core.services.steps import open_task
 from permissions.roles import Role
 
+from .demo_oversight import build_oversight_demo
+
 DEMO_PASSWORD = "demo-2026"
 YEAR = 2026
 
@@ -507,4 +509,5 @@ def build_demo() -> DemoWorld:
 
         seed_voting(world)
     build_api_demo(world)
+    build_oversight_demo(world)
     return world

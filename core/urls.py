@@ -51,6 +51,7 @@ urlpatterns = [
     path("", include("core.web_urls.calendar")),
     path("", include("core.web_urls.supervision")),
     path("", include("core.web_urls.trust")),
+    path("", include("core.web_urls.oversight")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

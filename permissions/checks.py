@@ -116,11 +116,11 @@ def can_read_session(user, session) -> bool:
 
 
 def can_view_supervision(user) -> bool:
-    """Supervisors and the congress office see process maps, dashboards and exports (each
-    over its own reading scope)."""
+    """Supervisors, the congress office and the Party committee office see process maps,
+    dashboards, exports and the annual report (each over its own reading scope)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return bool(roles_of(user) & {Role.SUPERVISOR, Role.CONGRESS_OFFICE})
+    return bool(roles_of(user) & {Role.SUPERVISOR, Role.CONGRESS_OFFICE, Role.PARTY_OFFICE})
 
 
 def can_import_roster(user, jurisdiction) -> bool:
@@ -130,3 +130,65 @@ def can_import_roster(user, jurisdiction) -> bool:
 def can_configure_calendar(user, jurisdiction) -> bool:
     """May this user change the jurisdiction's calendar (due days, collection window)?"""
     return has_step(user, Step.CONFIGURE_CALENDAR, jurisdiction)
+
+
+# -- the supervision year: meetings, inspections, review opinions, changes, appraisal ---
+def can_manage_meetings(user, jurisdiction) -> bool:
+    return has_step(user, Step.MANAGE_MEETINGS, jurisdiction)
+
+
+def can_read_meeting(user, meeting) -> bool:
+    return user.is_authenticated and can_read_jurisdiction(user, meeting.jurisdiction)
+
+
+def can_record_inspection(user, jurisdiction) -> bool:
+    """The congress office records the standing committee's inspections."""
+    return has_step(user, Step.RECORD_INSPECTION, jurisdiction)
+
+
+def can_inspect_as_group(user, project) -> bool:
+    """A member of the project's monitoring group records its inspections and report."""
+    return has_step(user, Step.INSPECT_AS_GROUP, project)
+
+
+def can_answer_review_opinion(user, opinion) -> bool:
+    """The lead unit the opinion is addressed to answers it."""
+    return has_step(user, Step.ANSWER_OPINIONS, opinion.addressee)
+
+
+def can_check_opinions(user, jurisdiction) -> bool:
+    return has_step(user, Step.CHECK_OPINIONS, jurisdiction)
+
+
+def can_propose_change(user, project) -> bool:
+    return has_step(user, Step.PROPOSE_CHANGE, project.jurisdiction)
+
+
+def can_decide_change(user, project) -> bool:
+    return has_step(user, Step.DECIDE_CHANGE, project.jurisdiction)
+
+
+def can_plan_phases(user, project) -> bool:
+    return has_step(user, Step.PLAN_PHASES, project.jurisdiction)
+
+
+def can_issue_appraisal(user, jurisdiction) -> bool:
+    return has_step(user, Step.ISSUE_APPRAISAL, jurisdiction)
+
+
+def can_receive_appraisal(user, jurisdiction) -> bool:
+    return has_step(user, Step.RECEIVE_APPRAISAL, jurisdiction)
+
+
+def can_read_appraisal(user, jurisdiction) -> bool:
+    """Appraisal sheets: the congress office that issues them, the Party committee office
+    that receives them, and the supervisors above."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    readers = {Role.CONGRESS_OFFICE, Role.PARTY_OFFICE, Role.SUPERVISOR}
+    return bool(roles_of(user) & readers) and can_read_jurisdiction(user, jurisdiction)
+
+
+def can_record_follow_up(user, project) -> bool:
+    """An accountability hearing's follow-up (inquiry, investigation): the congress office."""
+    return has_step(user, Step.RECORD_ACCOUNTABILITY, project.jurisdiction)

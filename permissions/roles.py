@@ -66,6 +66,16 @@ class Step(StrEnum):
     # on the project (its monitoring group)
     REVIEW_REPORT = "review_report"
     ACCEPT_COMPLETION = "accept_completion"
+    # the supervision year: meetings, inspections, review opinions, changes, appraisal
+    MANAGE_MEETINGS = "manage_meetings"
+    RECORD_INSPECTION = "record_inspection"
+    CHECK_OPINIONS = "check_opinions"
+    PROPOSE_CHANGE = "propose_change"
+    DECIDE_CHANGE = "decide_change"
+    PLAN_PHASES = "plan_phases"
+    ISSUE_APPRAISAL = "issue_appraisal"
+    RECEIVE_APPRAISAL = "receive_appraisal"
+    INSPECT_AS_GROUP = "inspect_as_group"
 
 
 JURISDICTION_STEPS = (
@@ -85,6 +95,14 @@ JURISDICTION_STEPS = (
     Step.CONFIGURE_CALENDAR,
     Step.COUNT_BALLOTS,
     Step.GRANT_ROLES,
+    Step.MANAGE_MEETINGS,
+    Step.RECORD_INSPECTION,
+    Step.CHECK_OPINIONS,
+    Step.PROPOSE_CHANGE,
+    Step.DECIDE_CHANGE,
+    Step.PLAN_PHASES,
+    Step.ISSUE_APPRAISAL,
+    Step.RECEIVE_APPRAISAL,
 )
 OFFICE_STEPS = (
     Step.STUDY_FEASIBILITY,
@@ -92,7 +110,7 @@ OFFICE_STEPS = (
     Step.SUBMIT_REPORT,
     Step.ANSWER_OPINIONS,
 )
-PROJECT_STEPS = (Step.REVIEW_REPORT, Step.ACCEPT_COMPLETION)
+PROJECT_STEPS = (Step.REVIEW_REPORT, Step.ACCEPT_COMPLETION, Step.INSPECT_AS_GROUP)
 
 STEP_LABELS = {
     Step.ROUTE_SUGGESTION: "Can route suggestions",
@@ -117,6 +135,15 @@ STEP_LABELS = {
     Step.ANSWER_OPINIONS: "Can answer monitoring opinions",
     Step.REVIEW_REPORT: "Can review reports as monitoring group",
     Step.ACCEPT_COMPLETION: "Can accept completion as monitoring group",
+    Step.MANAGE_MEETINGS: "Can plan and record supervision meetings",
+    Step.RECORD_INSPECTION: "Can record inspections for the standing committee",
+    Step.CHECK_OPINIONS: "Can check the answers to review opinions",
+    Step.PROPOSE_CHANGE: "Can propose changes to an elected project",
+    Step.DECIDE_CHANGE: "Can record the standing committee's decision on a change",
+    Step.PLAN_PHASES: "Can plan the yearly phases of a multi-year project",
+    Step.ISSUE_APPRAISAL: "Can issue the lead units' appraisal sheets",
+    Step.RECEIVE_APPRAISAL: "Can receive the lead units' appraisal sheets",
+    Step.INSPECT_AS_GROUP: "Can record inspections and the research report as monitoring group",
 }
 
 
@@ -127,7 +154,13 @@ def meta_permissions(steps) -> list[tuple[str, str]]:
 # The one table: which role may act on which step. Supervisors act on none: their wider
 # reading scope is a selector filter, never a granted permission.
 ROLE_STEPS: dict[Role, tuple[Step, ...]] = {
-    Role.GOVERNMENT_OFFICE: (Step.ROUTE_SUGGESTION, Step.REGISTER_PROJECT, Step.ASSIGN_STUDY),
+    Role.GOVERNMENT_OFFICE: (
+        Step.ROUTE_SUGGESTION,
+        Step.REGISTER_PROJECT,
+        Step.ASSIGN_STUDY,
+        Step.PROPOSE_CHANGE,
+        Step.PLAN_PHASES,
+    ),
     Role.CONGRESS_OFFICE: (
         Step.REGISTER_PROJECT,
         Step.ASSIGN_MONITORING_GROUP,
@@ -137,8 +170,13 @@ ROLE_STEPS: dict[Role, tuple[Step, ...]] = {
         Step.IMPORT_ROSTER,
         Step.CONFIGURE_CALENDAR,
         Step.GRANT_ROLES,
+        Step.MANAGE_MEETINGS,
+        Step.RECORD_INSPECTION,
+        Step.CHECK_OPINIONS,
+        Step.DECIDE_CHANGE,
+        Step.ISSUE_APPRAISAL,
     ),
-    Role.PARTY_OFFICE: (Step.REVIEW_BY_PARTY, Step.APPROVE_SLATE),
+    Role.PARTY_OFFICE: (Step.REVIEW_BY_PARTY, Step.APPROVE_SLATE, Step.RECEIVE_APPRAISAL),
     Role.DEPARTMENT: OFFICE_STEPS,
     Role.DEPUTY: (Step.CAST_BALLOT, Step.SUBMIT_SUGGESTION),
     Role.TELLER: (Step.ENTER_PAPER_COUNT, Step.COUNT_BALLOTS),

@@ -1,5 +1,16 @@
 # Each area's models live in their own module; importing registers them with the app.
-from . import api, audit, calendar, reporting, voting  # noqa: F401
+
+from . import (  # noqa: F401
+    api,
+    appraisal,
+    audit,
+    calendar,
+    changes,
+    inspections,
+    meetings,
+    reporting,
+    voting,
+)
 from .audit import AuditEntry, AuditHead
 from .jurisdiction import (
     Category,
@@ -23,6 +34,7 @@ from .project import (
     Milestone,
     MilestoneStatus,
     Opinion,
+    OpinionCheck,
     PartyDecision,
     Project,
     QuarterlyReport,
@@ -53,6 +65,7 @@ __all__ = [
     "Office",
     "OfficeKind",
     "Opinion",
+    "OpinionCheck",
     "PartyDecision",
     "Project",
     "ProjectProcess",

@@ -121,6 +121,7 @@ class Stage(models.TextChoices):
     INFEASIBLE = "infeasible", _("Infeasible")
     REJECTED = "rejected", _("Rejected by the Party committee")
     NOT_ELECTED = "not_elected", _("Not elected")
+    STOPPED = "stopped", _("Stopped by decision")
 
 
 PUBLIC_STAGES = (
@@ -130,8 +131,15 @@ PUBLIC_STAGES = (
     Stage.EVALUATION,
     Stage.ACCOUNTABILITY,
     Stage.CLOSED,
+    Stage.STOPPED,
 )
-ENDED_STAGES = (Stage.CLOSED, Stage.INFEASIBLE, Stage.REJECTED, Stage.NOT_ELECTED)
+ENDED_STAGES = (
+    Stage.CLOSED,
+    Stage.INFEASIBLE,
+    Stage.REJECTED,
+    Stage.NOT_ELECTED,
+    Stage.STOPPED,
+)
 
 
 class PartyDecision(models.TextChoices):
@@ -361,8 +369,19 @@ class QuarterlyReport(models.Model):
         return f"{self.year} Q{self.quarter}"
 
 
+class OpinionCheck(models.TextChoices):
+    ACCEPTED = "accepted", _("Answer accepted")
+    RETURNED = "returned", _("Answer returned")
+
+
 class Opinion(models.Model):
-    """A monitoring group's opinion on a report; the lead unit must answer it."""
+    """An opinion the lead unit must answer, one answer per opinion.
+
+    Either a monitoring group's opinion on a returned quarterly report (`report`), answered
+    in the case's answer step, or a review opinion (审议意见) issued by a meeting or an
+    inspection (`meeting` / `inspection`): addressed to a lead unit, due by a date, and
+    checked afterwards by the congress office ("回头看"), which may return the answer.
+    """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="opinions")
     report = models.ForeignKey(
@@ -382,6 +401,47 @@ class Opinion(models.Model):
         related_name="+",
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # review opinions of meetings and inspections
+    meeting = models.ForeignKey(
+        "core.Meeting",
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="opinions",
+    )
+    inspection = models.ForeignKey(
+        "core.Inspection",
+        verbose_name=_("inspection"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="opinions",
+    )
+    addressee = models.ForeignKey(
+        Office,
+        verbose_name=_("to answer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="review_opinions",
+    )
+    due = models.DateField(_("answer due"), null=True, blank=True, db_index=True)
+    remind_on = models.DateField(_("reminder on"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("marked overdue"), null=True, blank=True)
+    check_result = models.CharField(
+        _("check"), max_length=10, choices=OpinionCheck.choices, blank=True
+    )
+    check_note = models.TextField(_("check note"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
 
     history = HistoricalRecords()
 

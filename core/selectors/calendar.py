@@ -372,6 +372,10 @@ def scheduled_next(
                 )
             )
 
+    from .oversight import scheduled_oversight
+
+    items += scheduled_oversight(jurisdiction, today)
+
     first_of_next_month = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     items.append(
         ScheduledItem(

@@ -17,7 +17,17 @@ from core.models import (
     QuarterlyReport,
 )
 
-RELATED_HISTORY = (QuarterlyReport, Opinion, Comment, Attachment, Milestone, AccountabilityRecord)
+from .oversight import TIMELINE_SOURCES
+
+RELATED_HISTORY = (
+    QuarterlyReport,
+    Opinion,
+    Comment,
+    Attachment,
+    Milestone,
+    AccountabilityRecord,
+    *TIMELINE_SOURCES,  # meetings, inspections, changes, phases, ratings, follow-ups
+)
 SKIP_FIELDS = {"id", "history_id", "path"}
 # Gateways and splits are the flow's plumbing; people, handles and ends are the story.
 SHOWN_TASK_TYPES = ("HUMAN", "START", "FUNCTION", "END")

@@ -13,12 +13,13 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.models import Band, Project, QuarterlyReport, ReportStatus
+from core.models.meetings import ProjectRating, RatingPurpose
 from core.models.reporting import ExportJob, ExportKind, JobStatus
 from permissions.checks import can_view_supervision
 from permissions.scope import can_read_jurisdiction, jurisdiction_q
@@ -90,7 +91,13 @@ def export_projects(job: ExportJob):
     elif job.kind == ExportKind.VOTES:
         qs = qs.filter(elected__isnull=False)
     else:
-        qs = qs.filter(band__in=[Band.COMMEND, Band.NORMAL, Band.ACCOUNTABILITY])
+        # the year-end band, or the year-end rating of a project not finished (marked)
+        unfinished = ProjectRating.objects.filter(
+            year=job.year, purpose=RatingPurpose.YEAR_END, unfinished=True
+        ).values("project_id")
+        qs = qs.filter(
+            Q(band__in=[Band.COMMEND, Band.NORMAL, Band.ACCOUNTABILITY]) | Q(pk__in=unfinished)
+        )
     return qs.select_related("jurisdiction", "category", "lead_unit").order_by(
         "jurisdiction__path", "category__order", "vote_rank", "title", "pk"
     )
@@ -357,7 +364,14 @@ def satisfaction_workbook(job: ExportJob, projects, total: int, progress: Callab
         gettext_lazy("Mean score"),
         gettext_lazy("Band"),
         gettext_lazy("Stage"),
+        gettext_lazy("Not finished when rated"),
     )
+    unfinished = {
+        r.project_id: r
+        for r in ProjectRating.objects.filter(
+            project__in=projects, year=job.year, purpose=RatingPurpose.YEAR_END, unfinished=True
+        )
+    }
     title = _("%(year)s livelihood projects: satisfaction — %(name)s") % {
         "year": job.year,
         "name": job.jurisdiction.name,
@@ -366,15 +380,17 @@ def satisfaction_workbook(job: ExportJob, projects, total: int, progress: Callab
     for index, text in enumerate(heads, start=1):
         _head(sheet, styles, 2, index, text)
     for number, project in enumerate(projects.iterator(chunk_size=500), start=1):
+        rated = unfinished.get(project.pk)
         values = [
             number,
             project.jurisdiction.name,
             project.title,
             project.lead_unit.name if project.lead_unit else "",
-            _number(project.satisfaction_rate),
-            _number(project.satisfaction_mean),
-            project.get_band_display(),
+            _number(rated.rate if rated else project.satisfaction_rate),
+            _number(rated.mean_score if rated else project.satisfaction_mean),
+            rated.get_band_display() if rated else project.get_band_display(),
             project.get_stage_display(),
+            _("Not finished when rated") if rated else "",
         ]
         for column, value in enumerate(values, start=1):
             sheet.cell(row=number + 2, column=column, value=value).border = styles["border"]

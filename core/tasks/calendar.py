@@ -44,7 +44,10 @@ def deadline_sweep(today: str | None = None) -> int:
         _send(send_reminder, deadline_id, today=today)
     for deadline_id in overdue:
         _send(escalate_overdue, deadline_id, today=today)
-    return len(reminders) + len(overdue)
+    # review opinions of meetings and inspections are due dates like any other
+    from core.tasks import oversight
+
+    return len(reminders) + len(overdue) + oversight.opinion_sweep(today)
 
 
 @shared_task(name="calendar.monthly_digest", **COMMON)

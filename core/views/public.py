@@ -40,6 +40,7 @@ from core.models import (
     Stage,
 )
 from core.selectors.calendar import collection_window_open
+from core.selectors.oversight import board_oversight
 from core.selectors.projects import suggestion_by_receipt
 from core.services.suggestions import suggestion_submit
 
@@ -209,6 +210,8 @@ def _board_year(year: int, projects: list) -> dict:
         ),
         "rated": rated,
         "completed": sum(1 for p in elected if p.accepted_at),
+        # year-end ratings of unfinished projects, marked as such (see board_oversight)
+        "unfinished_rated": [(p, r) for p in elected for r in getattr(p, "unfinished_ratings", ())],
     }
 
 
@@ -217,6 +220,7 @@ def board(request, code):
     if jurisdiction is None:
         raise Http404
     projects = list(public_projects(jurisdiction))
+    board_oversight(projects)  # approved changes and ratings during the year
     years = sorted({p.year for p in projects}, reverse=True)
     sections = [_board_year(y, [p for p in projects if p.year == y]) for y in years]
     return render(
