@@ -19,6 +19,7 @@ class Role(StrEnum):
     PARTY_OFFICE = "party_office"
     TELLER = "teller"
     SUPERVISOR = "supervisor"
+    COMMUNITY_HANDLER = "community_handler"
 
     @property
     def label(self):
@@ -33,6 +34,7 @@ ROLE_LABELS = {
     Role.PARTY_OFFICE: _("Party committee office"),
     Role.TELLER: _("Teller"),
     Role.SUPERVISOR: _("Supervisor"),
+    Role.COMMUNITY_HANDLER: _("Community handler"),
 }
 
 ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
@@ -65,6 +67,15 @@ class Step(StrEnum):
     # on the project (its monitoring group)
     REVIEW_REPORT = "review_report"
     ACCEPT_COMPLETION = "accept_completion"
+    # deputies' duty, residents' way in, the weeks before the vote (on the jurisdiction)
+    SET_DUTY_POINTS = "set_duty_points"
+    RANK_DEPUTIES = "rank_deputies"
+    MANAGE_STATIONS = "manage_stations"
+    HANDLE_COMMUNITY_MATTER = "handle_community_matter"
+    IMPORT_SPECIAL_COLLECTION = "import_special_collection"
+    COMMENT_ON_CANDIDATE = "comment_on_candidate"
+    MODERATE_COMMENTS = "moderate_comments"
+    RECORD_PRE_DELIBERATION = "record_pre_deliberation"
 
 
 JURISDICTION_STEPS = (
@@ -83,6 +94,14 @@ JURISDICTION_STEPS = (
     Step.SUBMIT_SUGGESTION,
     Step.IMPORT_ROSTER,
     Step.CONFIGURE_CALENDAR,
+    Step.SET_DUTY_POINTS,
+    Step.RANK_DEPUTIES,
+    Step.MANAGE_STATIONS,
+    Step.HANDLE_COMMUNITY_MATTER,
+    Step.IMPORT_SPECIAL_COLLECTION,
+    Step.COMMENT_ON_CANDIDATE,
+    Step.MODERATE_COMMENTS,
+    Step.RECORD_PRE_DELIBERATION,
 )
 OFFICE_STEPS = (
     Step.STUDY_FEASIBILITY,
@@ -114,6 +133,14 @@ STEP_LABELS = {
     Step.ANSWER_OPINIONS: "Can answer monitoring opinions",
     Step.REVIEW_REPORT: "Can review reports as monitoring group",
     Step.ACCEPT_COMPLETION: "Can accept completion as monitoring group",
+    Step.SET_DUTY_POINTS: "Can set the duty point table",
+    Step.RANK_DEPUTIES: "Can see and export the deputies' duty ranking",
+    Step.MANAGE_STATIONS: "Can manage liaison stations and their QR posters",
+    Step.HANDLE_COMMUNITY_MATTER: "Can handle suggestions routed to a community",
+    Step.IMPORT_SPECIAL_COLLECTION: "Can import special-collection investment projects",
+    Step.COMMENT_ON_CANDIDATE: "Can comment on published candidates as a deputy",
+    Step.MODERATE_COMMENTS: "Can moderate comments on candidates",
+    Step.RECORD_PRE_DELIBERATION: "Can record delegations' pre-deliberation",
 }
 
 
@@ -124,7 +151,12 @@ def meta_permissions(steps) -> list[tuple[str, str]]:
 # The one table: which role may act on which step. Supervisors act on none: their wider
 # reading scope is a selector filter, never a granted permission.
 ROLE_STEPS: dict[Role, tuple[Step, ...]] = {
-    Role.GOVERNMENT_OFFICE: (Step.ROUTE_SUGGESTION, Step.REGISTER_PROJECT, Step.ASSIGN_STUDY),
+    Role.GOVERNMENT_OFFICE: (
+        Step.ROUTE_SUGGESTION,
+        Step.REGISTER_PROJECT,
+        Step.ASSIGN_STUDY,
+        Step.IMPORT_SPECIAL_COLLECTION,
+    ),
     Role.CONGRESS_OFFICE: (
         Step.REGISTER_PROJECT,
         Step.RECORD_VOTE,
@@ -134,12 +166,19 @@ ROLE_STEPS: dict[Role, tuple[Step, ...]] = {
         Step.MANAGE_SESSIONS,
         Step.IMPORT_ROSTER,
         Step.CONFIGURE_CALENDAR,
+        Step.SET_DUTY_POINTS,
+        Step.RANK_DEPUTIES,
+        Step.MANAGE_STATIONS,
+        Step.MODERATE_COMMENTS,
+        Step.RECORD_PRE_DELIBERATION,
     ),
     Role.PARTY_OFFICE: (Step.REVIEW_BY_PARTY, Step.APPROVE_SLATE),
     Role.DEPARTMENT: OFFICE_STEPS,
-    Role.DEPUTY: (Step.CAST_BALLOT, Step.SUBMIT_SUGGESTION),
+    Role.DEPUTY: (Step.CAST_BALLOT, Step.SUBMIT_SUGGESTION, Step.COMMENT_ON_CANDIDATE),
     Role.TELLER: (Step.ENTER_PAPER_COUNT,),
     Role.SUPERVISOR: (),
+    # a community's handler (社区书记, 网格员), held on the township or street
+    Role.COMMUNITY_HANDLER: (Step.HANDLE_COMMUNITY_MATTER,),
 }
 
 MONITORING_GROUP_STEPS = PROJECT_STEPS

@@ -1,6 +1,17 @@
 # Each area's models live in their own module; importing registers them with the app.
-from . import audit, calendar, reporting, voting  # noqa: F401
+from . import audit, calendar, deputies, reporting, voting  # noqa: F401
 from .audit import AuditEntry, AuditHead
+from .deputies import (
+    CandidateComment,
+    CommentStatus,
+    Community,
+    DelegationReview,
+    DutyPointRule,
+    LiaisonStation,
+    Stance,
+    SuggestionTrail,
+    TrailKind,
+)
 from .jurisdiction import (
     Category,
     Deputy,
@@ -34,6 +45,15 @@ from .project import (
 )
 
 __all__ = [
+    "CandidateComment",
+    "CommentStatus",
+    "Community",
+    "DelegationReview",
+    "DutyPointRule",
+    "LiaisonStation",
+    "Stance",
+    "SuggestionTrail",
+    "TrailKind",
     "ENDED_STAGES",
     "PUBLIC_STAGES",
     "AccountabilityRecord",

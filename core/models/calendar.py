@@ -169,6 +169,7 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     OVERDUE = "overdue", _("Overdue")
     DIGEST = "digest", _("Monthly digest")
+    SUGGESTION = "suggestion", _("Your suggestion")
 
 
 # What each kind says; rendered in the reader's language from the stored parameters.
@@ -188,6 +189,10 @@ NOTIFICATION_TEXTS = {
     NotificationKind.DIGEST: (
         _("%(month)s: %(count)s project(s) behind schedule in %(jurisdiction)s"),
         _("%(projects)s"),
+    ),
+    NotificationKind.SUGGESTION: (
+        _("Your suggestion “%(title)s” was merged into the project “%(project)s”"),
+        _("Receipt code %(code)s."),
     ),
 }
 

@@ -1,0 +1,54 @@
+"""Template tags of the deputies' area: the header links a user's roles open, and the
+public comments shown under each candidate of the board."""
+
+from django import template
+
+from core.models import CandidateComment, CommentStatus
+from core.selectors.suggestions import acting_jurisdictions
+from core.services.candidates import is_published_for_comment
+from permissions.roles import Step
+
+register = template.Library()
+
+
+@register.simple_tag
+def deputies_links(user) -> dict:
+    if user is None or not user.is_authenticated:
+        return {}
+    try:
+        deputy = user.deputy
+    except Exception:  # no deputy row for this user
+        deputy = None
+
+    def acts(step):
+        return bool(acting_jurisdictions(user, step))
+
+    return {
+        "mine": deputy is not None and deputy.active,
+        "ranking": acts(Step.RANK_DEPUTIES),
+        "stations": acts(Step.MANAGE_STATIONS),
+        "community": acts(Step.HANDLE_COMMUNITY_MATTER),
+        "groups": acts(Step.REGISTER_PROJECT) and acts(Step.ROUTE_SUGGESTION),
+        "candidates": acts(Step.MODERATE_COMMENTS) or acts(Step.COMMENT_ON_CANDIDATE),
+    }
+
+
+@register.simple_tag
+def published_comments(project):
+    return list(
+        CandidateComment.objects.filter(project=project, status=CommentStatus.PUBLISHED).order_by(
+            "created", "pk"
+        )
+    )
+
+
+@register.simple_tag
+def comment_stamp():
+    from core.views.public import issue_form_token
+
+    return issue_form_token()
+
+
+@register.filter
+def open_for_comment(project) -> bool:
+    return is_published_for_comment(project)
