@@ -2,6 +2,7 @@
 public comments shown under each candidate of the board."""
 
 from django import template
+from guardian.core import ObjectPermissionChecker
 
 from core.models import CandidateComment, CommentStatus
 from core.selectors.suggestions import acting_jurisdictions
@@ -20,8 +21,10 @@ def deputies_links(user) -> dict:
     except Exception:  # no deputy row for this user
         deputy = None
 
+    checker = ObjectPermissionChecker(user)
+
     def acts(step):
-        return bool(acting_jurisdictions(user, step))
+        return bool(acting_jurisdictions(user, step, checker=checker))
 
     return {
         "mine": deputy is not None and deputy.active,
