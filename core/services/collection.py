@@ -107,7 +107,7 @@ def suggestions_merge(
             kind=TrailKind.MERGED,
             from_jurisdiction=jurisdiction,
             project=project,
-            note=project.title,
+            # no title: a project's name is public only once it is a candidate
             actor=actor,
         )
         for s in locked

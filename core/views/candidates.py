@@ -70,7 +70,9 @@ def candidate_detail(request, pk):
     )
     if request.method == "POST":
         kind = request.POST.get("form")
-        if kind == "comment" and may_comment and comment_form.is_valid():
+        if not {"comment": may_comment, "review": may_review}.get(kind, False):
+            raise PermissionDenied
+        if kind == "comment" and comment_form.is_valid():
             try:
                 candidate_services.candidate_comment_submit(
                     actor=user,
@@ -84,7 +86,7 @@ def candidate_detail(request, pk):
             else:
                 flash.success(request, _("Your comment is sent; it is published after review."))
                 return redirect("deputies:candidate", pk=project.pk)
-        elif kind == "review" and may_review and review_form.is_valid():
+        elif kind == "review" and review_form.is_valid():
             try:
                 candidate_services.delegation_review_record(
                     actor=user, project=project, **review_form.cleaned_data
@@ -94,8 +96,6 @@ def candidate_detail(request, pk):
             else:
                 flash.success(request, _("The delegation's pre-deliberation is recorded."))
                 return redirect("deputies:candidate", pk=project.pk)
-        elif kind not in ("comment", "review") or not (may_comment or may_review):
-            raise PermissionDenied
     comments = project.candidate_comments.select_related("deputy")
     if not may_moderate:
         comments = comments.filter(Q(status=CommentStatus.PUBLISHED) | Q(deputy=deputy))

@@ -42,8 +42,9 @@ def _threshold(request) -> float:
 
 @login_required
 def groups(request):
-    """The year's open suggestions grouped by similarity; merge a group into one project."""
-    jurisdiction, places = _place(request, Step.REGISTER_PROJECT)
+    """The year's open suggestions grouped by similarity; merge a group into one project.
+    The government office's page: it routes the suggestions, and registers projects."""
+    jurisdiction, places = _place(request, Step.ROUTE_SUGGESTION)
     year_param = request.GET.get("year") or request.POST.get("year") or ""
     year = int(year_param) if year_param.isdigit() else collection_year(timezone.localdate())
     threshold = _threshold(request)
