@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from core.categories import ensure_default_categories
+from core.demo_deputies import build_deputies_demo
 from core.models import (
     Category,
     Channel,
@@ -274,7 +275,7 @@ class DemoWorld:
                 proposer_contact=f"139{self.rng.randrange(10**8):08d}",
                 location=f"{j.name}",
                 category=category,
-                year=YEAR - 1,
+                year=YEAR,  # collected in the autumn before, for this year's projects
             )
             for n in range(1 + index % 2)
         ]
@@ -498,4 +499,5 @@ def build_demo() -> DemoWorld:
     demo_county = world.jurisdictions["qh"]
     if not Project.objects.filter(jurisdiction__path__startswith=demo_county.path).exists():
         world.build_cases()
+    build_deputies_demo(world)
     return world

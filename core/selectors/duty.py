@@ -6,6 +6,9 @@ an area that records more of a deputy's work (meetings attended, inspections joi
 sessions attended, that a deputy voted) adds a `DutySource` here, and the record, the
 ranking, the point table and the export all pick it up.
 
+A year of the record is a calendar year of work: a suggestion made in autumn 2025 (for
+2026's projects) counts in the deputy's 2025 record.
+
 What a source may read is limited on purpose: that a deputy took part, never how they
 voted. No source reads a ballot, and the record has no figure a ballot could change.
 """
@@ -61,7 +64,7 @@ def _by_user(deputies, rows) -> Counts:
 
 def suggestions_made(deputies, year) -> Counts:
     return _by_deputy(
-        Suggestion.objects.filter(deputy__in=deputies, year=year)
+        Suggestion.objects.filter(deputy__in=deputies, created__year=year)
         .values_list("deputy_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -71,7 +74,9 @@ def suggestions_made(deputies, year) -> Counts:
 def suggestions_adopted(deputies, year) -> Counts:
     """Merged into a registered project (a suggestion becomes a case)."""
     return _by_deputy(
-        Suggestion.objects.filter(deputy__in=deputies, year=year, status=SuggestionStatus.MERGED)
+        Suggestion.objects.filter(
+            deputy__in=deputies, created__year=year, status=SuggestionStatus.MERGED
+        )
         .values_list("deputy_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -106,7 +111,7 @@ def candidate_comments(deputies, year) -> Counts:
     """Published comments on candidates published for comment before the vote."""
     return _by_deputy(
         CandidateComment.objects.filter(
-            deputy__in=deputies, status=CommentStatus.PUBLISHED, project__year=year
+            deputy__in=deputies, status=CommentStatus.PUBLISHED, created__year=year
         )
         .values_list("deputy_id")
         .annotate(n=Count("pk"))

@@ -51,13 +51,15 @@ def suggestion_submit(
     addressed_deputy=None,
     investment=None,
     year: int | None = None,
+    received=None,
 ) -> Suggestion:
     """Receive a suggestion (online, by a clerk from paper or hotline, from a deputy, or
     through a station's or deputy's QR code).
 
     `deputy` is the deputy who proposes it (credited in their duty record); `station` and
     `addressed_deputy` say whose QR code a resident scanned (listed for them, not
-    credited). Without a year, it is collected for next year's projects.
+    credited). Without a year, it is collected for the year after the day it was
+    received (`received`: a paper form entered later keeps its own date; default now).
     """
     if not title.strip() or not text.strip():
         raise ValidationError({"text": dm.SUGGESTION_EMPTY})
@@ -73,7 +75,7 @@ def suggestion_submit(
         actor=actor,
         why=_("Received via %(channel)s") % {"channel": Channel(channel).label},
         jurisdiction=jurisdiction,
-        year=year or collection_year(timezone.localdate()),
+        year=year or collection_year(timezone.localdate(received)),
         channel=channel,
         title=title.strip(),
         text=text.strip(),
@@ -85,13 +87,14 @@ def suggestion_submit(
         station=station,
         addressed_deputy=addressed_deputy,
         investment=investment,
+        created=received or timezone.now(),
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
 
 
 @transaction.atomic
 def deputy_suggestion_submit(
-    *, actor, deputy, title: str, text: str, location: str = "", category=None
+    *, actor, deputy, title: str, text: str, location: str = "", category=None, received=None
 ) -> Suggestion:
     """A deputy proposes in their own name (i履职), all year; credited in their record."""
     if not can_submit_suggestion_as_deputy(actor, deputy):
@@ -107,6 +110,7 @@ def deputy_suggestion_submit(
         proposer_name=deputy.name,
         proposer_contact=deputy.phone,
         deputy=deputy,
+        received=received,
     )
     audit_record(
         actor=actor,

@@ -55,3 +55,11 @@ def comment_stamp():
 @register.filter
 def open_for_comment(project) -> bool:
     return is_published_for_comment(project)
+
+
+@register.simple_tag
+def coverage_of(user, filters):
+    """The dashboard's coverage figure for its chosen jurisdiction and year."""
+    from core.selectors.coverage import coverage
+
+    return coverage(user, filters.root, filters.year)

@@ -93,7 +93,7 @@ def test_a_deputy_comments_in_their_name_and_is_credited_once_published(
     services.candidate_comment_moderate(
         actor=user_of("qh-dh", Role.CONGRESS_OFFICE), comment=comment, publish=True
     )
-    assert duty.duty_record(deputy, project.year).counts["candidate_comments"] == 1
+    assert duty.duty_record(deputy, comment.created.year).counts["candidate_comments"] == 1
     # a deputy of another township gets 404 for the candidate
     client.force_login(deputy_of("qh-xs", 0).user)
     assert client.get(url).status_code == 404

@@ -43,7 +43,7 @@ def test_a_deputy_proposes_from_the_phone_page_and_is_credited(deputy_of, client
     assert suggestion.deputy == deputy and suggestion.channel == Channel.DEPUTY
     assert suggestion.proposer_name == deputy.name
     assert AuditEntry.objects.filter(action="suggestion.propose", target_id=suggestion.pk)
-    record = duty.duty_record(deputy, suggestion.year)
+    record = duty.duty_record(deputy, suggestion.created.year)
     assert record.counts["suggestions_made"] == 1
     assert record.total == Decimal("2")
     # the deputy sees what became of it
@@ -78,7 +78,7 @@ def test_point_table_weights_the_ranking_and_refuses_a_negative_weight(
     world, deputy_of, user_of, client
 ):
     first, second = deputy_of("qh-dh", 4), deputy_of("qh-dh", 5)
-    year = _propose(first).year
+    year = _propose(first).created.year
     _propose(second, "老街排水改造")
     _propose(second, "菜市场增设公厕")
     congress = user_of("qh-dh", Role.CONGRESS_OFFICE)
@@ -127,7 +127,7 @@ def test_point_table_service_refuses_negative_weights_whole(world, user_of):
 
 def test_the_years_points_export_to_excel(world, deputy_of, user_of, client):
     deputy = deputy_of("qh-dh", 4)
-    year = _propose(deputy).year
+    year = _propose(deputy).created.year
     client.force_login(user_of("qh-dh", Role.CONGRESS_OFFICE))
     response = client.get(reverse("deputies:ranking_export") + f"?j=qh-dh&year={year}")
     assert response.status_code == 200
