@@ -65,6 +65,7 @@ def test_a_comment_on_a_candidate_not_published_is_refused_and_writes_nothing(ma
     response = _public_comment(client, project)
     assert response.status_code == 400
     assert escape(str(dm.CANDIDATE_NOT_PUBLISHED)) in response.content.decode()
+    assert "该候选项目未公开征求意见" in response.content.decode()
     assert not CandidateComment.objects.exists()
     with pytest.raises(ValidationError) as refused:
         services.candidate_comment_submit(actor=None, project=project, author_name="x", text="y")

@@ -58,6 +58,7 @@ def test_an_empty_suggestion_is_refused_in_chinese_and_writes_nothing(deputy_of,
     response = client.post(reverse("deputies:mine"), {"title": "", "text": "  "})
     assert response.status_code == 400
     assert str(dm.SUGGESTION_EMPTY) in response.content.decode()
+    assert "请填写建议内容并拟定标题" in response.content.decode()  # in Chinese
     assert Suggestion.objects.count() == before
 
 
@@ -90,6 +91,7 @@ def test_point_table_weights_the_ranking_and_refuses_a_negative_weight(
     assert response.status_code == 400
     made = duty.DUTY_SOURCES[0]
     assert str(dm.POINTS_NEGATIVE % {"source": made.label}) in response.content.decode()
+    assert "积分分值不能为负（提出建议）" in response.content.decode()
     assert not DutyPointRule.objects.filter(jurisdiction__code="qh-dh").exists()
 
     response = client.post(
