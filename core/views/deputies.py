@@ -308,6 +308,8 @@ def deputy_qr(request, pk):
 # -- the community handler's queue --------------------------------------------------------
 @login_required
 def community_queue(request):
+    if not suggestion_selectors.acting_jurisdictions(request.user, Step.HANDLE_COMMUNITY_MATTER):
+        raise Http404
     qs = suggestion_selectors.community_queue(request.user)
     return render(
         request,
