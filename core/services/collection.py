@@ -85,7 +85,10 @@ def suggestions_merge(
     if not ids:
         raise ValidationError({"suggestions": dm.MERGE_NEEDS_TWO})
     locked = list(
-        Suggestion.objects.select_for_update().filter(pk__in=ids).select_related("deputy")
+        Suggestion.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("deputy")
+        .order_by("pk")
     )
     for suggestion in locked:
         if suggestion.jurisdiction_id != jurisdiction.pk or suggestion.status not in ROUTABLE:

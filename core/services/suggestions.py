@@ -124,6 +124,14 @@ def deputy_suggestion_submit(
     return suggestion
 
 
+def _locked(suggestion: Suggestion) -> Suggestion:
+    return (
+        Suggestion.objects.select_for_update(of=("self",))
+        .select_related("jurisdiction", "community__jurisdiction")
+        .get(pk=suggestion.pk)
+    )
+
+
 def _trail(suggestion, *, actor, kind, note="", level="", to=None, community=None, project=None):
     return SuggestionTrail.objects.create(
         suggestion=suggestion,
@@ -158,6 +166,10 @@ def suggestion_route(
       accepted for study;
     * next year's pool: kept, and offered again in next year's collection.
     """
+    if not can_route_suggestion(actor, suggestion):
+        raise PermissionDenied(messages.TASK_NOT_ALLOWED)
+    # two clerks routing the same suggestion: the second sees what the first did
+    suggestion = _locked(suggestion)
     if not can_route_suggestion(actor, suggestion):
         raise PermissionDenied(messages.TASK_NOT_ALLOWED)
     level = RouteLevel(level)
@@ -234,6 +246,7 @@ def suggestion_handle(*, actor, suggestion: Suggestion, note: str) -> Suggestion
     """The community's handler says what was done about a micro-matter routed to them."""
     if not can_handle_community_matter(actor, suggestion):
         raise PermissionDenied(dm.NOT_IN_YOUR_QUEUE)
+    suggestion = _locked(suggestion)
     if suggestion.status != SuggestionStatus.ROUTED or suggestion.handled_at is not None:
         raise ValidationError(
             {"note": dm.ROUTE_NOT_ALLOWED_NOW % {"code": suggestion.receipt_code}}

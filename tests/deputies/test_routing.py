@@ -181,3 +181,17 @@ def test_suggestion_list_shows_the_government_offices_waiting_section(world, use
     assert 'id="waiting-h"' in page and suggestion.receipt_code in page
     client.force_login(user_of("qh-xs", Role.GOVERNMENT_OFFICE))
     assert suggestion.receipt_code not in client.get(reverse("core:suggestions")).content.decode()
+
+
+def test_a_replayed_routing_with_a_stale_page_is_refused(world, user_of, community):
+    suggestion = _suggestion(world)
+    stale = Suggestion.objects.get(pk=suggestion.pk)
+    gov = user_of("qh-dh", Role.GOVERNMENT_OFFICE)
+    services.suggestion_route(
+        actor=gov, suggestion=suggestion, level="community", note="", community=community
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.suggestion_route(actor=gov, suggestion=stale, level="next_year", note="")
+    assert str(dm.ROUTE_NOT_ALLOWED_NOW % {"code": suggestion.receipt_code}) in str(refused.value)
+    suggestion.refresh_from_db()
+    assert suggestion.status == SuggestionStatus.ROUTED and suggestion.trail.count() == 1
