@@ -192,3 +192,28 @@ class DelegationReviewForm(forms.Form):
     def __init__(self, *args, delegations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delegation"].choices = [(d, d) for d in delegations]
+
+
+class StationForm(forms.Form):
+    code = forms.SlugField(
+        label=_("Code (in the QR code's address)"),
+        max_length=30,
+        help_text=_("Lower-case letters, digits and - only, e.g. qh-dh-zx."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=100)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    reception_hours = forms.CharField(label=_("Reception hours"), max_length=100, required=False)
+    deputies = forms.ModelMultipleChoiceField(
+        label=_("Deputies receiving here"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, jurisdiction, **kwargs):
+        from core.models import Deputy
+
+        super().__init__(*args, **kwargs)
+        self.fields["deputies"].queryset = Deputy.objects.filter(
+            jurisdiction=jurisdiction, active=True
+        ).order_by("name")

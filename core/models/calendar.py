@@ -170,6 +170,7 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     DIGEST = "digest", _("Monthly digest")
     SUGGESTION = "suggestion", _("Your suggestion")
+    ROUTED = "routed", _("Suggestion routed to you")
 
 
 # What each kind says; rendered in the reader's language from the stored parameters.
@@ -193,6 +194,10 @@ NOTIFICATION_TEXTS = {
     NotificationKind.SUGGESTION: (
         _("Your suggestion “%(title)s” was merged into the project “%(project)s”"),
         _("Receipt code %(code)s."),
+    ),
+    NotificationKind.ROUTED: (
+        _("A suggestion for %(place)s to handle: “%(title)s”"),
+        _("Routed by %(sender)s. %(note)s"),
     ),
 }
 

@@ -3,6 +3,7 @@ and the QR codes of stations and deputies), routed to a real queue, and handled 
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,13 +18,17 @@ from core.models import (
     SuggestionTrail,
     TrailKind,
 )
+from core.models.calendar import NotificationKind
+from core.selectors.calendar import role_users
 from core.selectors.suggestions import collection_year
 from core.services.audit import audit_record
+from core.services.notifications import notify
 from permissions.checks import (
     can_handle_community_matter,
     can_route_suggestion,
     can_submit_suggestion_as_deputy,
 )
+from permissions.roles import Role
 
 from .history import create_with_reason, save_with_reason
 
@@ -122,6 +127,31 @@ def deputy_suggestion_submit(
         data={"deputy": deputy.pk, "year": suggestion.year, "receipt": suggestion.receipt_code},
     )
     return suggestion
+
+
+def _tell_receiving_queue(suggestion, *, actor, here, to, community) -> None:
+    """Whoever the suggestion now waits for hears of it: the community's handler, or the
+    government office of the township or county it was sent to."""
+    if community is not None:
+        recipients, place = [community.handler], community.name
+        url = reverse("deputies:community_handle", args=[suggestion.pk])
+    elif to is not None and suggestion.jurisdiction_id == to.pk:
+        recipients, place = role_users(to.pk, Role.GOVERNMENT_OFFICE), to.name
+        url = reverse("core:suggestion_route", args=[suggestion.pk])
+    else:
+        return
+    notify(
+        event_key=f"suggestion-routed:{suggestion.pk}:{suggestion.trail.count()}",
+        recipients=[u for u in recipients if u is not None],
+        kind=NotificationKind.ROUTED,
+        params={
+            "title": suggestion.title,
+            "place": place,
+            "sender": here.name,
+            "note": suggestion.route_note,
+        },
+        url=url,
+    )
 
 
 def _locked(suggestion: Suggestion) -> Suggestion:
@@ -223,6 +253,7 @@ def suggestion_route(
         actor=actor,
         reason=_("Routed to %(level)s") % {"level": where} + (f" — {note}" if note else ""),
     )
+    _tell_receiving_queue(suggestion, actor=actor, here=here, to=to, community=community)
     audit_record(
         actor=actor,
         action="suggestion.route",

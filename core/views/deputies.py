@@ -20,6 +20,7 @@ from core.selectors import duty as duty_selectors
 from core.selectors import suggestions as suggestion_selectors
 from core.selectors.projects import deputies_for_user
 from core.services import duty as duty_services
+from core.services import stations as station_services
 from core.services import suggestions as suggestion_services
 from permissions import checks
 from permissions.roles import Step
@@ -226,7 +227,56 @@ def _qr_png(url: str) -> bytes:
 @login_required
 def station_list(request):
     stations = suggestion_selectors.stations_for_user(request.user).prefetch_related("deputies")
-    return render(request, "deputies/stations.html", {"stations": stations})
+    managed = suggestion_selectors.acting_jurisdictions(request.user, Step.MANAGE_STATIONS)
+    return render(request, "deputies/stations.html", {"stations": stations, "managed": managed})
+
+
+def _station_form_page(request, jurisdiction, station=None):
+    initial = {}
+    if station is not None:
+        initial = {
+            "code": station.code,
+            "name": station.name,
+            "address": station.address,
+            "reception_hours": station.reception_hours,
+            "deputies": list(station.deputies.all()),
+        }
+    form = forms.StationForm(request.POST or None, initial=initial, jurisdiction=jurisdiction)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = station_services.station_save(
+                actor=request.user, jurisdiction=jurisdiction, station=station, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            flash.success(request, _("The liaison station is saved."))
+            return redirect("deputies:station", pk=saved.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Liaison station"),
+            "jurisdiction": jurisdiction,
+            "hidden": {"j": jurisdiction.code},
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def station_new(request):
+    jurisdiction, _places = _ranking_place(request, Step.MANAGE_STATIONS)
+    return _station_form_page(request, jurisdiction)
+
+
+@login_required
+def station_edit(request, pk):
+    station = suggestion_selectors.station_for_user(request.user, pk)
+    if not checks.can_manage_stations(request.user, station.jurisdiction):
+        raise Http404
+    return _station_form_page(request, station.jurisdiction, station)
 
 
 @login_required
@@ -241,6 +291,7 @@ def station_detail(request, pk):
             "deputies": station.deputies.all(),
             "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
             "target": public_url(reverse("public:station_qr", args=[station.code])),
+            "can_edit": checks.can_manage_stations(request.user, station.jurisdiction),
         },
     )
 

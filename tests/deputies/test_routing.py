@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from core import deputies_messages as dm
 from core.models import AuditEntry, Channel, Community, Suggestion, SuggestionStatus
+from core.models.calendar import Notification
 from core.selectors import suggestions as selectors
 from core.services import suggestions as services
 from permissions.roles import Role
@@ -53,6 +54,7 @@ def test_micro_matter_reaches_the_community_handler_who_says_what_was_done(
     assert suggestion.status == SuggestionStatus.ROUTED and suggestion.community == community
     assert suggestion not in selectors.waiting_to_be_routed(gov, today=today)
     assert AuditEntry.objects.filter(action="suggestion.route", target_id=suggestion.pk).exists()
+    assert Notification.objects.filter(recipient=handler, kind="routed").count() == 1
 
     client.force_login(handler)
     queue = client.get(reverse("deputies:community"))
@@ -84,6 +86,8 @@ def test_township_sends_a_county_matter_up_to_the_countys_queue(world, user_of):
     today = datetime.date.today()
     assert suggestion in selectors.waiting_to_be_routed(county_gov, today=today)
     assert suggestion not in selectors.waiting_to_be_routed(township_gov, today=today)
+    told = Notification.objects.get(recipient=county_gov, kind="routed")
+    assert "跨镇道路拓宽" in told.title and "东湖镇" in told.body
     # the county accepts it for study: routed to its own level
     services.suggestion_route(actor=county_gov, suggestion=suggestion, level="district", note="")
     suggestion.refresh_from_db()

@@ -136,3 +136,43 @@ def test_only_the_congress_office_opens_a_station(world, user_of, deputy_of):
             name="y",
             deputies=[deputy_of("qh-xs", 0)],
         )
+
+
+def test_the_congress_office_opens_and_edits_a_station_on_the_page(
+    world, user_of, deputy_of, client
+):
+    client.force_login(user_of("qh-xs", Role.CONGRESS_OFFICE))
+    response = client.post(
+        reverse("deputies:station_new") + "?j=qh-xs",
+        {
+            "code": "qh-xs-zx",
+            "name": "西山乡代表联络站",
+            "address": "西山乡政府院内",
+            "reception_hours": "每月10日",
+            "deputies": [deputy_of("qh-xs", 0).pk],
+        },
+    )
+    assert response.status_code == 302
+    from core.models import AuditEntry, LiaisonStation
+
+    created = LiaisonStation.objects.get(code="qh-xs-zx")
+    assert list(created.deputies.all()) == [deputy_of("qh-xs", 0)]
+    assert AuditEntry.objects.filter(action="station.save", target_id=created.pk).exists()
+    edit = reverse("deputies:station_edit", args=[created.pk])
+    bad = client.post(edit, {"code": "西山", "name": "x"})
+    assert bad.status_code == 400
+    # a deputy of another township cannot be put on the station
+    other = client.post(
+        edit, {"code": "qh-xs-zx", "name": "x", "deputies": [deputy_of("qh-dh", 0).pk]}
+    )
+    assert other.status_code == 400
+    created.refresh_from_db()
+    assert created.name == "西山乡代表联络站"
+    # another township's office, or a deputy, cannot edit it
+    client.force_login(user_of("qh-dh", Role.CONGRESS_OFFICE))
+    assert client.post(edit, {"code": "qh-xs-zx", "name": "改"}).status_code == 404
+    client.force_login(deputy_of("qh-xs", 0).user)
+    assert client.post(edit, {"code": "qh-xs-zx", "name": "改"}).status_code == 404
+    assert client.get(reverse("deputies:station_new")).status_code == 404
+    created.refresh_from_db()
+    assert created.name == "西山乡代表联络站"
