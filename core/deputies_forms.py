@@ -217,3 +217,22 @@ class StationForm(forms.Form):
         self.fields["deputies"].queryset = Deputy.objects.filter(
             jurisdiction=jurisdiction, active=True
         ).order_by("name")
+
+
+class CommunityForm(forms.Form):
+    name = forms.CharField(label=_("Community or village"), max_length=100)
+    handler = forms.ModelChoiceField(label=_("Handler"), queryset=None, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+
+    def __init__(self, *args, jurisdiction, **kwargs):
+        from django.contrib.auth.models import User
+
+        from permissions.roles import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = User.objects.filter(
+            role_assignments__role=Role.COMMUNITY_HANDLER,
+            role_assignments__jurisdiction=jurisdiction,
+            is_active=True,
+        ).order_by("username")
+        self.fields["handler"].label_from_instance = lambda u: u.get_full_name() or u.username

@@ -52,3 +52,6 @@ REVIEW_NOT_CANDIDATE = _("Only a candidate awaiting the vote is pre-deliberated.
 
 MERGE_NEEDS_TWO = _("Choose at least one suggestion of the group to merge.")
 MERGE_NOT_AVAILABLE = _("Suggestion %(code)s can no longer be merged.")
+COMMUNITY_NAME_MISSING = _("Give the community's name.")
+COMMUNITY_EXISTS = _("This township or street already has a community of this name.")
+HANDLER_WITHOUT_ROLE = _("The handler must hold the community handler's role here.")

@@ -47,7 +47,7 @@ def waiting_to_be_routed(user, *, today: datetime.date):
             Q(status=SuggestionStatus.RECEIVED)
             | Q(status=SuggestionStatus.POOLED, year__lte=collection_year(today))
         )
-        .select_related(*SUGGESTION_RELATED)
+        .select_related(*SUGGESTION_RELATED, "origin")
         .order_by("created", "pk")
     )
 

@@ -19,6 +19,7 @@ from core import deputies_forms as forms
 from core.selectors import duty as duty_selectors
 from core.selectors import suggestions as suggestion_selectors
 from core.selectors.projects import deputies_for_user
+from core.services import communities as community_services
 from core.services import duty as duty_services
 from core.services import stations as station_services
 from core.services import suggestions as suggestion_services
@@ -389,5 +390,33 @@ def community_handle(request, pk):
         request,
         "deputies/community_handle.html",
         {"form": form, "suggestion": suggestion},
+        status=400 if form.errors else 200,
+    )
+
+
+# -- the communities a township's government office routes micro-matters to ------------
+@login_required
+def communities(request):
+    jurisdiction, places = _ranking_place(request, Step.ROUTE_SUGGESTION)
+    form = forms.CommunityForm(request.POST or None, jurisdiction=jurisdiction)
+    if request.method == "POST" and form.is_valid():
+        try:
+            community_services.community_save(
+                actor=request.user, jurisdiction=jurisdiction, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            flash.success(request, _("The community is saved."))
+            return redirect(reverse("deputies:communities") + f"?j={jurisdiction.code}")
+    return render(
+        request,
+        "deputies/communities.html",
+        {
+            "jurisdiction": jurisdiction,
+            "places": places,
+            "communities": jurisdiction.communities.select_related("handler"),
+            "form": form,
+        },
         status=400 if form.errors else 200,
     )

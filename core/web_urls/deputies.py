@@ -23,6 +23,7 @@ urlpatterns = [
     path("work/duty/deputies/<int:pk>/poster/", deputies.deputy_poster, name="deputy_poster"),
     path("work/duty/deputies/<int:pk>/qr.png", deputies.deputy_qr, name="deputy_qr"),
     path("work/community/", deputies.community_queue, name="community"),
+    path("work/communities/", deputies.communities, name="communities"),
     path("work/community/<int:pk>/", deputies.community_handle, name="community_handle"),
     path("work/collection/groups/", collection.groups, name="groups"),
     path("work/collection/special/", collection.special_import, name="special"),

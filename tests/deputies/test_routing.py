@@ -199,3 +199,28 @@ def test_a_replayed_routing_with_a_stale_page_is_refused(world, user_of, communi
     assert str(dm.ROUTE_NOT_ALLOWED_NOW % {"code": suggestion.receipt_code}) in str(refused.value)
     suggestion.refresh_from_db()
     assert suggestion.status == SuggestionStatus.ROUTED and suggestion.trail.count() == 1
+
+
+def test_the_government_office_keeps_its_communities_and_their_handlers(
+    world, user_of, handler, client
+):
+    from core.models import AuditEntry
+
+    client.force_login(user_of("qh-dh", Role.GOVERNMENT_OFFICE))
+    url = reverse("deputies:communities") + "?j=qh-dh"
+    response = client.post(url, {"name": "幸福社区", "handler": handler.pk, "phone": "0571-1"})
+    assert response.status_code == 302
+    community = Community.objects.get(name="幸福社区")
+    assert community.handler == handler
+    assert AuditEntry.objects.filter(action="community.save").exists()
+    again = client.post(url, {"name": "幸福社区"})
+    assert again.status_code == 400
+    assert str(dm.COMMUNITY_EXISTS) in again.content.decode()
+    # a handler without the role in this township cannot be named
+    stranger = user_of("qh-xs", Role.GOVERNMENT_OFFICE)
+    assert client.post(url, {"name": "东湖村", "handler": stranger.pk}).status_code == 400
+    assert not Community.objects.filter(name="东湖村").exists()
+    for role in (Role.CONGRESS_OFFICE, Role.SUPERVISOR):
+        client.force_login(user_of("qh-dh", role))
+        assert client.post(url, {"name": "东湖村"}).status_code == 404
+    assert Community.objects.count() == 1
