@@ -55,3 +55,10 @@ MERGE_NOT_AVAILABLE = _("Suggestion %(code)s can no longer be merged.")
 COMMUNITY_NAME_MISSING = _("Give the community's name.")
 COMMUNITY_EXISTS = _("This township or street already has a community of this name.")
 HANDLER_WITHOUT_ROLE = _("The handler must hold the community handler's role here.")
+SEATS_OUTSIDE_NORM = _(
+    "%(seats)d seats: a %(level)s congress usually elects %(low)d to %(high)d projects."
+)
+SPECIAL_SHARE_NOT_MET = _(
+    "Only %(special)d of the %(total)d candidates come from the special collection; "
+    "at least %(required)s %% are required."
+)
