@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import (
@@ -31,6 +31,7 @@ from core.models import (
     Suggestion,
     SuggestionStatus,
 )
+from core.models.voting import Attendance, Participation, SessionKind
 
 Counts = dict[int, int]
 
@@ -119,6 +120,46 @@ def candidate_comments(deputies, year) -> Counts:
     )
 
 
+def _in_year(year) -> Q:
+    """A session of the year: the day it met, or (not yet held) the day it opened."""
+    return Q(session__held_on__year=year) | Q(
+        session__held_on__isnull=True, session__opened_at__year=year
+    )
+
+
+def sessions_attended(deputies, year) -> Counts:
+    """Sessions of the congress (or residents' council) the deputy attended."""
+    return _by_deputy(
+        Attendance.objects.filter(deputy__in=deputies, present=True)
+        .filter(_in_year(year))
+        .values_list("deputy_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def _participations(deputies, year, kind) -> Counts:
+    # Participation says that a deputy voted, and nothing of how: it is the only voting
+    # record a source may read.
+    return _by_deputy(
+        Participation.objects.filter(deputy__in=deputies, session__kind=kind)
+        .filter(_in_year(year))
+        .values_list("deputy_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def votes_cast(deputies, year) -> Counts:
+    """Project votes in which the deputy cast a ballot (that they voted, never how)."""
+    return _participations(deputies, year, SessionKind.SELECTION)
+
+
+def ratings_cast(deputies, year) -> Counts:
+    """Satisfaction votes in which the deputy rated the projects (that they rated)."""
+    return _participations(deputies, year, SessionKind.SATISFACTION)
+
+
 DUTY_SOURCES: list[DutySource] = [
     DutySource("suggestions_made", _("Suggestions made"), Decimal("2"), suggestions_made),
     DutySource("suggestions_adopted", _("Suggestions adopted"), Decimal("5"), suggestions_adopted),
@@ -129,6 +170,9 @@ DUTY_SOURCES: list[DutySource] = [
         reports_signed_off,
     ),
     DutySource("opinions_issued", _("Monitoring opinions issued"), Decimal("2"), opinions_issued),
+    DutySource("sessions_attended", _("Sessions attended"), Decimal("2"), sessions_attended),
+    DutySource("votes_cast", _("Project votes cast"), Decimal("1"), votes_cast),
+    DutySource("ratings_cast", _("Satisfaction ratings cast"), Decimal("1"), ratings_cast),
     DutySource(
         "candidate_comments",
         _("Comments on published candidates"),

@@ -67,6 +67,11 @@ def test_the_record_is_the_same_whatever_the_ballots_say(world, make_case):
         lambda n, c: {cid: ("yes" if (n + i) % 3 == 0 else "no") for i, cid in enumerate(c)},
     )
     assert first_two == all_no == mixed
+    # and the record does show that they voted: six deputies cast a ballot, two did not
+    voted = [dict(counts)["votes_cast"] for _pk, _rank, counts, _total in first_two[:8]]
+    assert sorted(voted) == [0, 0, 1, 1, 1, 1, 1, 1]
+    attended = [dict(counts)["sessions_attended"] for _pk, _r, counts, _t in first_two[:8]]
+    assert attended == [1] * 8
 
 
 def test_no_source_of_the_record_reads_a_ballot():
