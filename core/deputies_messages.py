@@ -62,3 +62,16 @@ SPECIAL_SHARE_NOT_MET = _(
     "Only %(special)d of the %(total)d candidates come from the special collection; "
     "at least %(required)s %% are required."
 )
+SLATE_NOT_AGREED = _(
+    "The slate must be signed by the government and congress offices before the Party "
+    "review; missing: %(offices)s."
+)
+SLATE_NOT_DRAFT = _("The slate can be signed only while the session is a draft.")
+SLATE_NOTHING_TO_SIGN = _("Build the slate first.")
+SLATE_ALREADY_SIGNED = _("Your office has already signed this slate.")
+SLATE_ONE_SIGNATURE_EACH = _("One person cannot sign the slate for both offices.")
+SPECIAL_SHARE_OUT_OF_RANGE = _("The share is a number between 0 and 1 (e.g. 0.2 for 20 %).")
+MATERIALS_MEETING_PAST = _("The session's date cannot be in the past.")
+MATERIALS_LATE = _(
+    "The materials reached the deputies only %(days)d days before the session; a week is the rule."
+)

@@ -77,6 +77,7 @@ class Step(StrEnum):
     COMMENT_ON_CANDIDATE = "comment_on_candidate"
     MODERATE_COMMENTS = "moderate_comments"
     RECORD_PRE_DELIBERATION = "record_pre_deliberation"
+    AGREE_SLATE = "agree_slate"
 
 
 JURISDICTION_STEPS = (
@@ -104,6 +105,7 @@ JURISDICTION_STEPS = (
     Step.COMMENT_ON_CANDIDATE,
     Step.MODERATE_COMMENTS,
     Step.RECORD_PRE_DELIBERATION,
+    Step.AGREE_SLATE,
 )
 OFFICE_STEPS = (
     Step.STUDY_FEASIBILITY,
@@ -144,6 +146,7 @@ STEP_LABELS = {
     Step.COMMENT_ON_CANDIDATE: "Can comment on published candidates as a deputy",
     Step.MODERATE_COMMENTS: "Can moderate comments on candidates",
     Step.RECORD_PRE_DELIBERATION: "Can record delegations' pre-deliberation",
+    Step.AGREE_SLATE: "Can sign the slate for one's office before the Party review",
 }
 
 
@@ -159,6 +162,7 @@ ROLE_STEPS: dict[Role, tuple[Step, ...]] = {
         Step.REGISTER_PROJECT,
         Step.ASSIGN_STUDY,
         Step.IMPORT_SPECIAL_COLLECTION,
+        Step.AGREE_SLATE,
     ),
     Role.CONGRESS_OFFICE: (
         Step.REGISTER_PROJECT,
@@ -174,6 +178,7 @@ ROLE_STEPS: dict[Role, tuple[Step, ...]] = {
         Step.MANAGE_STATIONS,
         Step.MODERATE_COMMENTS,
         Step.RECORD_PRE_DELIBERATION,
+        Step.AGREE_SLATE,
     ),
     Role.PARTY_OFFICE: (Step.REVIEW_BY_PARTY, Step.APPROVE_SLATE),
     Role.DEPARTMENT: OFFICE_STEPS,

@@ -1,5 +1,5 @@
 # Each area's models live in their own module; importing registers them with the app.
-from . import audit, calendar, deputies, reporting, voting  # noqa: F401
+from . import audit, calendar, deputies, reporting, slate, voting  # noqa: F401
 from .audit import AuditEntry, AuditHead
 from .deputies import (
     CandidateComment,

@@ -172,6 +172,7 @@ class NotificationKind(models.TextChoices):
     ROLE = "role", _("Role granted or revoked")
     SUGGESTION = "suggestion", _("Your suggestion")
     ROUTED = "routed", _("Suggestion routed to you")
+    MATERIALS = "materials", _("Materials for the session")
 
 
 # What each kind says; rendered in the reader's language from the stored parameters.
@@ -203,6 +204,10 @@ NOTIFICATION_TEXTS = {
     NotificationKind.ROUTED: (
         _("A suggestion for %(place)s to handle: “%(title)s”"),
         _("Routed by %(sender)s. %(note)s"),
+    ),
+    NotificationKind.MATERIALS: (
+        _("Materials of “%(session)s”: the candidates to read before %(date)s"),
+        _("The candidates, their comments and the delegations' opinions."),
     ),
 }
 

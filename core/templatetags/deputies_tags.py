@@ -63,3 +63,49 @@ def coverage_of(user, filters):
     from core.selectors.coverage import coverage
 
     return coverage(user, filters.root, filters.year)
+
+
+@register.simple_tag
+def slate_status(session, user) -> dict:
+    """What the session page shows of the three-party agreement, the norms and the
+    materials sent, and which signatures this user may give."""
+    from core.models import RoleAssignment
+    from core.models.slate import SigningOffice
+    from core.selectors.slate_norms import seat_norm_warning, special_share
+    from core.services import slate
+    from permissions.checks import can_manage_sessions, has_step
+
+    policy = slate.policy_of(session.jurisdiction)
+    signed = slate.valid_signatures(session)
+    roles = set(
+        RoleAssignment.objects.filter(user=user, jurisdiction=session.jurisdiction).values_list(
+            "role", flat=True
+        )
+    )
+    may_sign = [
+        office
+        for office in SigningOffice
+        if office not in signed
+        and slate.OFFICE_ROLES[office] in roles
+        and has_step(user, Step.AGREE_SLATE, session.jurisdiction)
+        and session.status == "draft"
+        and not any(s.signed_by_id == user.pk for s in signed.values())
+    ]
+    projects = slate.slate_projects(session)
+    share = (
+        special_share(projects, policy.special_share)
+        if policy and policy.special_share and session.is_selection
+        else None
+    )
+    seats = (session.rules or {}).get("seats") if session.is_selection else None
+    dispatches = list(session.materials_dispatches.all())
+    return {
+        "policy": policy,
+        "signatures": [(office, signed.get(office)) for office in SigningOffice],
+        "may_sign": may_sign,
+        "seat_warning": seat_norm_warning(session.jurisdiction.level, seats),
+        "special": share,
+        "dispatches": dispatches,
+        "late": [d for d in dispatches if d.days_ahead < slate.MATERIALS_DAYS_AHEAD],
+        "can_send": can_manage_sessions(user, session.jurisdiction) and bool(projects),
+    }

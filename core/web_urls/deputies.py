@@ -4,7 +4,7 @@ vote; and the public QR targets. Included by core/urls.py."""
 
 from django.urls import path
 
-from core.views import candidates, collection, deputies
+from core.views import candidates, collection, deputies, slate
 
 app_name = "deputies"
 
@@ -34,6 +34,9 @@ urlpatterns = [
         candidates.comment_moderate,
         name="comment_moderate",
     ),
+    path("work/sessions/<int:pk>/slate/sign/", slate.sign, name="slate_sign"),
+    path("work/sessions/<int:pk>/materials/", slate.send_materials, name="materials"),
+    path("work/slate-policy/", slate.policy, name="slate_policy"),
     # public: comments on the candidates of the board
     path(
         "board/<str:code>/candidates/<int:pk>/comment/",
