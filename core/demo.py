@@ -14,6 +14,7 @@ from django.db import transaction
 
 from core.categories import ensure_default_categories
 from core.demo_api import build_api_demo
+from core.demo_deputies import build_deputies_demo
 from core.models import (
     Category,
     Channel,
@@ -282,7 +283,7 @@ class DemoWorld:
                 proposer_contact=f"139{self.rng.randrange(10**8):08d}",
                 location=f"{j.name}",
                 category=category,
-                year=year - 1,
+                year=year,  # collected in the autumn before, for this year's projects
             )
             for n in range(1 + index % 2)
         ]
@@ -510,4 +511,5 @@ def build_demo() -> DemoWorld:
         seed_voting(world)
     build_api_demo(world)
     build_oversight_demo(world)
+    build_deputies_demo(world)
     return world

@@ -58,9 +58,31 @@ class PublicSuggestionForm(forms.Form):
 
 class RouteForm(forms.Form):
     level = forms.ChoiceField(label=_("Route to"), choices=RouteLevel.choices)
-    note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    community = forms.ModelChoiceField(
+        label=_("Community (for a micro-matter)"), queryset=None, required=False
     )
+    township = forms.ModelChoiceField(
+        label=_("Township or street (for a county's suggestion)"), queryset=None, required=False
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("The proposer reads it on the receipt page."),
+    )
+
+    def __init__(self, *args, jurisdiction, **kwargs):
+        from core.models import Community, Jurisdiction
+
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = Community.objects.filter(
+            jurisdiction__path__startswith=jurisdiction.path
+        ).select_related("jurisdiction")
+        self.fields["township"].queryset = Jurisdiction.objects.filter(
+            parent=jurisdiction, level__in=["township", "street"]
+        )
+        if not self.fields["township"].queryset.exists():
+            del self.fields["township"]
 
 
 class RegisterProjectForm(forms.Form):

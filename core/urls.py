@@ -37,6 +37,9 @@ public_patterns = (
         path("suggest/", public.suggest, name="suggest"),
         path("receipt/", public.receipt_lookup, name="receipt_lookup"),
         path("receipt/<str:code>/", public.receipt, name="receipt"),
+        # the QR posters of liaison stations and deputies (码上找代表)
+        path("s/<slug:code>/", public.suggest, name="station_qr"),
+        path("d/<int:deputy>/", public.suggest, name="deputy_qr"),
     ],
     "public",
 )
@@ -52,6 +55,7 @@ urlpatterns = [
     path("", include("core.web_urls.supervision")),
     path("", include("core.web_urls.trust")),
     path("", include("core.web_urls.oversight")),
+    path("", include("core.web_urls.deputies")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -17,6 +17,7 @@ db=$(basename "${DATABASE_URL%%\?*}")
 psql "${DATABASE_URL%/*}/postgres" -tc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 \
   || psql "${DATABASE_URL%/*}/postgres" -c "CREATE DATABASE \"$db\""
 $PY manage.py migrate --noinput
+$PY manage.py sync_role_grants
 $PY manage.py collectstatic --noinput -v0
 $PY manage.py setup_schedule
 [ "${SEED_DEMO:-0}" = "1" ] && $PY manage.py seed_demo

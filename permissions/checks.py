@@ -192,3 +192,57 @@ def can_read_appraisal(user, jurisdiction) -> bool:
 def can_record_follow_up(user, project) -> bool:
     """An accountability hearing's follow-up (inquiry, investigation): the congress office."""
     return has_step(user, Step.RECORD_ACCOUNTABILITY, project.jurisdiction)
+# -- deputies' duty, residents' way in, the weeks before the vote -------------------------
+def can_submit_suggestion_as_deputy(user, deputy) -> bool:
+    """A deputy proposes in their own name, in the jurisdiction they were elected in."""
+    return (
+        deputy is not None
+        and deputy.user_id == getattr(user, "pk", None)
+        and deputy.active
+        and has_step(user, Step.SUBMIT_SUGGESTION, deputy.jurisdiction)
+    )
+
+
+def can_set_duty_points(user, jurisdiction) -> bool:
+    return has_step(user, Step.SET_DUTY_POINTS, jurisdiction)
+
+
+def can_rank_deputies(user, jurisdiction) -> bool:
+    return has_step(user, Step.RANK_DEPUTIES, jurisdiction)
+
+
+def can_read_duty_record(user, deputy) -> bool:
+    """A deputy reads their own record; the congress office reads its deputies'."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return deputy.user_id == user.pk or can_rank_deputies(user, deputy.jurisdiction)
+
+
+def can_manage_stations(user, jurisdiction) -> bool:
+    return has_step(user, Step.MANAGE_STATIONS, jurisdiction)
+
+
+def can_handle_community_matter(user, suggestion) -> bool:
+    """The handler named on the suggestion's community, holding the handler's role there."""
+    community = suggestion.community
+    return (
+        community is not None
+        and community.handler_id == getattr(user, "pk", None)
+        and has_step(user, Step.HANDLE_COMMUNITY_MATTER, community.jurisdiction)
+    )
+
+
+def can_import_special_collection(user, jurisdiction) -> bool:
+    return has_step(user, Step.IMPORT_SPECIAL_COLLECTION, jurisdiction)
+
+
+def can_comment_on_candidate(user, project) -> bool:
+    return has_step(user, Step.COMMENT_ON_CANDIDATE, project.jurisdiction)
+
+
+def can_moderate_comments(user, jurisdiction) -> bool:
+    return has_step(user, Step.MODERATE_COMMENTS, jurisdiction)
+
+
+def can_record_pre_deliberation(user, jurisdiction) -> bool:
+    return has_step(user, Step.RECORD_PRE_DELIBERATION, jurisdiction)

@@ -50,3 +50,14 @@ def revoke_monitoring_group(project, users: Iterable[User]) -> None:
     for user in users:
         for step in MONITORING_GROUP_STEPS:
             remove_perm(perm(step), user, project)
+
+
+def sync_role_grants(assignments) -> int:
+    """Grant every assignment the steps its role has now. The role → step table grows
+    (a new step for an existing role); assignments made before hold only the steps of
+    their day until this runs. Idempotent; returns the number of assignments seen."""
+    count = 0
+    for assignment in assignments:
+        grant_role(assignment)
+        count += 1
+    return count

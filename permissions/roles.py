@@ -19,6 +19,7 @@ class Role(StrEnum):
     PARTY_OFFICE = "party_office"
     TELLER = "teller"
     SUPERVISOR = "supervisor"
+    COMMUNITY_HANDLER = "community_handler"
 
     @property
     def label(self):
@@ -33,6 +34,7 @@ ROLE_LABELS = {
     Role.PARTY_OFFICE: _("Party committee office"),
     Role.TELLER: _("Teller"),
     Role.SUPERVISOR: _("Supervisor"),
+    Role.COMMUNITY_HANDLER: _("Community handler"),
 }
 
 ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
@@ -76,6 +78,16 @@ class Step(StrEnum):
     ISSUE_APPRAISAL = "issue_appraisal"
     RECEIVE_APPRAISAL = "receive_appraisal"
     INSPECT_AS_GROUP = "inspect_as_group"
+    # deputies' duty, residents' way in, the weeks before the vote (on the jurisdiction)
+    SET_DUTY_POINTS = "set_duty_points"
+    RANK_DEPUTIES = "rank_deputies"
+    MANAGE_STATIONS = "manage_stations"
+    HANDLE_COMMUNITY_MATTER = "handle_community_matter"
+    IMPORT_SPECIAL_COLLECTION = "import_special_collection"
+    COMMENT_ON_CANDIDATE = "comment_on_candidate"
+    MODERATE_COMMENTS = "moderate_comments"
+    RECORD_PRE_DELIBERATION = "record_pre_deliberation"
+    AGREE_SLATE = "agree_slate"
 
 
 JURISDICTION_STEPS = (
@@ -103,6 +115,15 @@ JURISDICTION_STEPS = (
     Step.PLAN_PHASES,
     Step.ISSUE_APPRAISAL,
     Step.RECEIVE_APPRAISAL,
+    Step.SET_DUTY_POINTS,
+    Step.RANK_DEPUTIES,
+    Step.MANAGE_STATIONS,
+    Step.HANDLE_COMMUNITY_MATTER,
+    Step.IMPORT_SPECIAL_COLLECTION,
+    Step.COMMENT_ON_CANDIDATE,
+    Step.MODERATE_COMMENTS,
+    Step.RECORD_PRE_DELIBERATION,
+    Step.AGREE_SLATE,
 )
 OFFICE_STEPS = (
     Step.STUDY_FEASIBILITY,
@@ -144,6 +165,15 @@ STEP_LABELS = {
     Step.ISSUE_APPRAISAL: "Can issue the lead units' appraisal sheets",
     Step.RECEIVE_APPRAISAL: "Can receive the lead units' appraisal sheets",
     Step.INSPECT_AS_GROUP: "Can record inspections and the research report as monitoring group",
+    Step.SET_DUTY_POINTS: "Can set the duty point table",
+    Step.RANK_DEPUTIES: "Can see and export the deputies' duty ranking",
+    Step.MANAGE_STATIONS: "Can manage liaison stations and their QR posters",
+    Step.HANDLE_COMMUNITY_MATTER: "Can handle suggestions routed to a community",
+    Step.IMPORT_SPECIAL_COLLECTION: "Can import special-collection investment projects",
+    Step.COMMENT_ON_CANDIDATE: "Can comment on published candidates as a deputy",
+    Step.MODERATE_COMMENTS: "Can moderate comments on candidates",
+    Step.RECORD_PRE_DELIBERATION: "Can record delegations' pre-deliberation",
+    Step.AGREE_SLATE: "Can sign the slate for one's office before the Party review",
 }
 
 
@@ -160,6 +190,8 @@ ROLE_STEPS: dict[Role, tuple[Step, ...]] = {
         Step.ASSIGN_STUDY,
         Step.PROPOSE_CHANGE,
         Step.PLAN_PHASES,
+        Step.IMPORT_SPECIAL_COLLECTION,
+        Step.AGREE_SLATE,
     ),
     Role.CONGRESS_OFFICE: (
         Step.REGISTER_PROJECT,
@@ -175,12 +207,20 @@ ROLE_STEPS: dict[Role, tuple[Step, ...]] = {
         Step.CHECK_OPINIONS,
         Step.DECIDE_CHANGE,
         Step.ISSUE_APPRAISAL,
+        Step.SET_DUTY_POINTS,
+        Step.RANK_DEPUTIES,
+        Step.MANAGE_STATIONS,
+        Step.MODERATE_COMMENTS,
+        Step.RECORD_PRE_DELIBERATION,
+        Step.AGREE_SLATE,
     ),
     Role.PARTY_OFFICE: (Step.REVIEW_BY_PARTY, Step.APPROVE_SLATE, Step.RECEIVE_APPRAISAL),
     Role.DEPARTMENT: OFFICE_STEPS,
-    Role.DEPUTY: (Step.CAST_BALLOT, Step.SUBMIT_SUGGESTION),
+    Role.DEPUTY: (Step.CAST_BALLOT, Step.SUBMIT_SUGGESTION, Step.COMMENT_ON_CANDIDATE),
     Role.TELLER: (Step.ENTER_PAPER_COUNT, Step.COUNT_BALLOTS),
     Role.SUPERVISOR: (),
+    # a community's handler (社区书记, 网格员), held on the township or street
+    Role.COMMUNITY_HANDLER: (Step.HANDLE_COMMUNITY_MATTER,),
 }
 
 MONITORING_GROUP_STEPS = PROJECT_STEPS

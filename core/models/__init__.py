@@ -6,12 +6,25 @@ from . import (  # noqa: F401
     audit,
     calendar,
     changes,
+    deputies,
     inspections,
     meetings,
     reporting,
+    slate,
     voting,
 )
 from .audit import AuditEntry, AuditHead
+from .deputies import (
+    CandidateComment,
+    CommentStatus,
+    Community,
+    DelegationReview,
+    DutyPointRule,
+    LiaisonStation,
+    Stance,
+    SuggestionTrail,
+    TrailKind,
+)
 from .jurisdiction import (
     Category,
     Deputy,
@@ -46,6 +59,15 @@ from .project import (
 )
 
 __all__ = [
+    "CandidateComment",
+    "CommentStatus",
+    "Community",
+    "DelegationReview",
+    "DutyPointRule",
+    "LiaisonStation",
+    "Stance",
+    "SuggestionTrail",
+    "TrailKind",
     "ENDED_STAGES",
     "PUBLIC_STAGES",
     "AccountabilityRecord",

@@ -170,6 +170,9 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     DIGEST = "digest", _("Monthly digest")
     ROLE = "role", _("Role granted or revoked")
+    SUGGESTION = "suggestion", _("Your suggestion")
+    ROUTED = "routed", _("Suggestion routed to you")
+    MATERIALS = "materials", _("Materials for the session")
 
 
 # What each kind says; rendered in the reader's language from the stored parameters.
@@ -193,6 +196,18 @@ NOTIFICATION_TEXTS = {
     NotificationKind.ROLE: (
         _("%(change)s: %(role)s of %(jurisdiction)s, for %(user)s"),
         _("By %(by)s. %(reason)s"),
+    ),
+    NotificationKind.SUGGESTION: (
+        _("Your suggestion “%(title)s” was merged into the project “%(project)s”"),
+        _("Receipt code %(code)s."),
+    ),
+    NotificationKind.ROUTED: (
+        _("A suggestion for %(place)s to handle: “%(title)s”"),
+        _("Routed by %(sender)s. %(note)s"),
+    ),
+    NotificationKind.MATERIALS: (
+        _("Materials of “%(session)s”: the candidates to read before %(date)s"),
+        _("The candidates, their comments and the delegations' opinions."),
     ),
 }
 

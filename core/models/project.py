@@ -27,6 +27,7 @@ class Channel(models.TextChoices):
     LIAISON_STATION = "liaison", _("Liaison station")
     DEPUTY = "deputy", _("Deputy")
     SPECIAL = "special", _("Special collection")
+    QR = "qr", _("QR code at a station or deputy")
 
 
 class RouteLevel(models.TextChoices):
@@ -36,6 +37,7 @@ class RouteLevel(models.TextChoices):
     LEGISLATION = "legislation", _("Legislative contact point")
     STREET = "street", _("Township / street")
     DISTRICT = "district", _("County / district")
+    NEXT_YEAR = "next_year", _("Next year's pool")
 
 
 class SuggestionStatus(models.TextChoices):
@@ -43,6 +45,8 @@ class SuggestionStatus(models.TextChoices):
     ROUTED = "routed", _("Routed elsewhere")
     ACCEPTED = "accepted", _("Accepted for study")
     MERGED = "merged", _("Merged into a project")
+    POOLED = "pooled", _("Kept for next year's collection")
+    HANDLED = "handled", _("Handled by the community")
 
 
 class Suggestion(models.Model):
@@ -84,6 +88,52 @@ class Suggestion(models.Model):
         _("routed to"), max_length=12, choices=RouteLevel.choices, blank=True
     )
     route_note = models.TextField(_("routing note"), blank=True)
+    # residents' way in (码上找代表): the station or deputy whose QR code was scanned; the
+    # deputy here is who it is addressed to, never credited as its proposer (`deputy`)
+    station = models.ForeignKey(
+        "core.LiaisonStation",
+        verbose_name=_("liaison station"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggestions",
+    )
+    addressed_deputy = models.ForeignKey(
+        Deputy,
+        verbose_name=_("addressed to deputy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="addressed_suggestions",
+    )
+    # routing: where it was first received, the community it was handed to, what was done
+    origin = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("first received in"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    community = models.ForeignKey(
+        "core.Community",
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="suggestions",
+    )
+    handled_note = models.TextField(_("what was done"), blank=True)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    # special collection (特定征集): a government investment project of the year
+    investment = models.DecimalField(
+        _("investment (10k yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     created = models.DateTimeField(_("received"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

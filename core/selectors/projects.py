@@ -58,9 +58,11 @@ def search_projects(
 
 
 def suggestions_for_user(user):
-    return Suggestion.objects.filter(jurisdiction_q(user)).select_related(
-        "jurisdiction", "category", "deputy"
-    )
+    """What the user's jurisdictions received, including what they routed on to another
+    place (read only there: acting follows the suggestion's current jurisdiction)."""
+    return Suggestion.objects.filter(
+        jurisdiction_q(user) | jurisdiction_q(user, "origin")
+    ).select_related("jurisdiction", "category", "deputy")
 
 
 def suggestion_for_user(user, pk: int) -> Suggestion:

@@ -42,6 +42,7 @@ from core.models import (
 from core.selectors.calendar import collection_window_open
 from core.selectors.oversight import board_oversight
 from core.selectors.projects import suggestion_by_receipt
+from core.selectors.suggestions import public_deputy, public_station, receipt_trail
 from core.services.suggestions import suggestion_submit
 
 # What the board may show, stage by stage.
@@ -234,10 +235,24 @@ def board(request, code):
     )
 
 
-def suggest(request):
-    jurisdictions = list(Jurisdiction.objects.order_by("path"))
+def suggest(request, code=None, deputy=None):
+    """The public suggestion form; opened from a station's or a deputy's QR code (码上找代表)
+    it has that place chosen, and what is sent lands in that station's or deputy's list."""
+    station = addressed = None
+    if code is not None and (station := public_station(code)) is None:
+        raise Http404
+    if deputy is not None and (addressed := public_deputy(deputy)) is None:
+        raise Http404
+    chosen = station or addressed
+    if chosen is not None:
+        jurisdictions = [chosen.jurisdiction]
+    else:
+        jurisdictions = list(Jurisdiction.objects.order_by("path"))
     address = client_address(request)
-    initial = {"jurisdiction": request.GET.get("j"), "stamp": issue_form_token()}
+    initial = {
+        "jurisdiction": chosen.jurisdiction.code if chosen else request.GET.get("j"),
+        "stamp": issue_form_token(),
+    }
     form = SuggestionPageForm(request.POST or None, jurisdictions=jurisdictions, initial=initial)
     if request.method == "POST":
         attempts = _count(_hour_counter("attempts", address))
@@ -256,14 +271,15 @@ def suggest(request):
                     suggestion = suggestion_submit(
                         actor=None,
                         jurisdiction=jurisdiction,
-                        channel=Channel.ONLINE,
+                        channel=Channel.QR if chosen else Channel.ONLINE,
                         title=data["title"],
                         text=data["text"],
                         location=data["location"],
                         category=data["category"],
                         proposer_name=data["proposer_name"],
                         proposer_contact=data["proposer_contact"],
-                        year=today.year,
+                        station=station,
+                        addressed_deputy=addressed,
                     )
                 except ValidationError as error:
                     for field, errors in error.message_dict.items():
@@ -279,7 +295,10 @@ def suggest(request):
         form.data = form.data.copy()
         form.data["stamp"] = issue_form_token()
     return render(
-        request, "public/suggest.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "public/suggest.html",
+        {"form": form, "station": station, "addressed": addressed},
+        status=400 if form.errors else 200,
     )
 
 
@@ -302,6 +321,7 @@ def receipt(request, code):
         {
             "suggestion": suggestion,
             "projects": list(suggestion.projects.all()),
+            "trail": receipt_trail(suggestion),
             "candidate_stages": [str(s) for s in CANDIDATE_STAGES],
             "result_stages": [str(s) for s in RESULT_STAGES],
         },

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from viewflow.workflow import chart
@@ -14,6 +15,7 @@ from viewflow.workflow import chart
 from core import forms
 from core.models import Category, Jurisdiction, Stage
 from core.selectors import projects as project_selectors
+from core.selectors import suggestions as suggestion_selectors
 from core.selectors import tasks as task_selectors
 from core.selectors.timeline import case_timeline
 from core.services import projects as project_services
@@ -221,6 +223,9 @@ def suggestion_list(request):
         {
             "page": _page(request, qs),
             "status": status,
+            "waiting": suggestion_selectors.waiting_to_be_routed(
+                request.user, today=timezone.localdate()
+            )[:50],
             "can_register": _acting_jurisdictions(request.user, Step.REGISTER_PROJECT),
             "can_enter": _acting_jurisdictions(request.user, Step.ROUTE_SUGGESTION)
             or _acting_jurisdictions(request.user, Step.REGISTER_PROJECT),
@@ -283,7 +288,11 @@ def suggestion_route(request, pk):
     suggestion = project_selectors.suggestion_for_user(request.user, pk)
     if not checks.can_route_suggestion(request.user, suggestion):
         raise PermissionDenied
-    form = forms.RouteForm(request.POST or None, initial={"level": suggestion.route_level})
+    form = forms.RouteForm(
+        request.POST or None,
+        initial={"level": suggestion.route_level},
+        jurisdiction=suggestion.jurisdiction,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             suggestion_services.suggestion_route(
@@ -291,6 +300,8 @@ def suggestion_route(request, pk):
                 suggestion=suggestion,
                 level=form.cleaned_data["level"],
                 note=form.cleaned_data["note"],
+                community=form.cleaned_data.get("community"),
+                township=form.cleaned_data.get("township"),
             )
         except ValidationError as error:
             _apply_form_errors(form, error)

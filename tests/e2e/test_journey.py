@@ -282,7 +282,9 @@ def test_a_year_of_one_project_in_the_browser(fresh_world, new_page, settings):
     # -- the government office routes it and registers a project from it ----------------
     gov = as_user(new_page, "qh.dh.government")
     gov.goto(gov.base + "/work/suggestions/")
-    gov.locator("tbody tr", has_text=receipt_code).locator("a[href*='/route/']").click()
+    # it waits in the government office's queue of suggestions to be routed
+    waiting = gov.locator("section.waiting tbody tr", has_text=receipt_code)
+    waiting.locator("a[href*='/route/']").click()
     gov.select_option("select[name=level]", "street")  # a township matter: it stays here
     gov.fill("textarea[name=note]", "属镇级事项，列入镇民生实事候选。")
     submit(gov, r"/work/suggestions/$")

@@ -221,6 +221,10 @@ def check_slate_ready(session: VotingSession) -> None:
     if not n_candidates:
         raise ValidationError({"candidates": vm.SLATE_EMPTY})
     check_slate_differential(session, n_candidates)
+    # the jurisdiction's slate policy: the offices' signatures, the special collection
+    from core.services.slate import check_slate_policy
+
+    check_slate_policy(session)
 
 
 def session_approve_slate(
