@@ -9,6 +9,11 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from axes.signals import user_locked_out
+
+        from core import checks  # noqa: F401  (registers the deployment checks)
         from core.db_guards import install_append_only_guards
+        from core.services.accounts import on_user_locked_out
 
         post_migrate.connect(install_append_only_guards, sender=self)
+        user_locked_out.connect(on_user_locked_out, dispatch_uid="core.lockout_record")

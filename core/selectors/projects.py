@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.http import Http404
 
-from core.models import Deputy, Project, Suggestion
+from core.models import Attachment, Deputy, Project, Suggestion
 from permissions.scope import jurisdiction_q
 
 PROJECT_RELATED = ("jurisdiction", "category", "lead_unit", "study_department", "process")
@@ -18,6 +18,18 @@ def project_for_user(user, pk: int) -> Project:
     if project is None:
         raise Http404
     return project
+
+
+def attachment_for_user(user, pk: int) -> Attachment:
+    """A file attached to a case the user may read (404 otherwise, as for the case)."""
+    attachment = (
+        Attachment.objects.filter(jurisdiction_q(user, "project__jurisdiction"), pk=pk)
+        .select_related("project")
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
 
 
 def search_projects(
