@@ -95,7 +95,11 @@ def check_form_token(token: str, *, now: float | None = None) -> None:
         raise ValidationError(FORM_TOO_FAST)
     if age > MAX_SECONDS:
         raise ValidationError(FORM_STALE)
-    if not _cache(cache.add, f"public-form-used:{nonce}", 1, timeout=MAX_SECONDS + 60):
+    try:
+        first_use = _cache(cache.add, f"public-form-used:{nonce}", 1, timeout=MAX_SECONDS + 60)
+    except CacheDown:
+        raise ValidationError(LIMITS_UNAVAILABLE)
+    if not first_use:
         raise ValidationError(FORM_STALE)
 
 
@@ -235,8 +239,10 @@ def suggest(request):
         try:
             suggestion = _suggest_post(form, jurisdictions, client_address(request))
         except CacheDown:
-            form.add_error(None, LIMITS_UNAVAILABLE)
             suggestion = None
+            form.is_valid()  # the token's check may have said so already
+            if str(LIMITS_UNAVAILABLE) not in form.non_field_errors():
+                form.add_error(None, LIMITS_UNAVAILABLE)
         if suggestion is not None:
             flash.success(
                 request, _("Thank you. Keep your receipt code to follow your suggestion.")
