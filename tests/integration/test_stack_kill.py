@@ -1,6 +1,6 @@
 """gunicorn and the worker killed in the middle of the load and started again: no case is
-half-moved (a step is done with its history, or not done at all), no notification is
-lost, the decision log verifies. Bounded: about a minute."""
+half-moved (a step is done with its history and its decision-log entry, or not done at
+all), no notification is lost, the decision log verifies. Bounded: about a minute."""
 
 import json
 import subprocess
@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 from viewflow.workflow.status import STATUS
 
-from core.models import Project
+from core.models import AuditEntry, Project
 from core.models.calendar import Notification, OutboxMessage
 from tests.calendar.mail_backend import sent_message_ids
 
@@ -52,12 +52,15 @@ def study_tasks(project):
 def state_of(project) -> str:
     """ "moved", "waiting", or "half" (some of the step's writes without the others)."""
     project = Project.objects.get(pk=project.pk)
-    done = assign_task(project).status == STATUS.DONE
+    task = assign_task(project)
     parts = [
-        done,
+        task.status == STATUS.DONE,
         study_tasks(project).count() == 1,
         project.study_department_id is not None,
         project.history.filter(study_department__isnull=False).exists(),
+        AuditEntry.objects.filter(
+            action="step.ProjectFlow.assign_study", data__task=task.pk
+        ).exists(),
     ]
     if all(parts):
         return "moved"
