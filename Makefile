@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/livelihood
 REDIS ?= redis://127.0.0.1:6379
 REDIS_DB ?= 15
 
-.PHONY: run test venv lint test-sqlite test-postgres test-e2e e2e-deps services bench
+.PHONY: run test venv lint test-sqlite test-postgres test-e2e e2e-deps services bench bench-load
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON))"; exit 1; }
@@ -26,14 +26,16 @@ run: venv
 	@echo "Open http://127.0.0.1:8000/  (logins above; password demo-2026)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
+# (DEBUG=1: outside DEBUG the project refuses to start without its own SECRET_KEY;
+# tests/deploy checks the production settings themselves.)
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) manage.py check
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py check
 	@# the suite builds tables from the models; this applies the migrations themselves
 	rm -f $(VENV)/migrate-check.sqlite3
-	DATABASE_URL=sqlite:///$(VENV)/migrate-check.sqlite3 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 DATABASE_URL=sqlite:///$(VENV)/migrate-check.sqlite3 $(PY) manage.py migrate --noinput -v0
 	rm -f $(VENV)/migrate-check.sqlite3
 
 services:
@@ -66,3 +68,8 @@ test: lint test-sqlite test-postgres test-e2e
 
 bench: venv
 	$(PY) -m tests.bench.bench_voting
+
+## The real stack under load: PostgreSQL, Redis, gunicorn (1 and 2 processes), a worker;
+## 50 users for 60 s each (loopback only). Figures for BENCHMARKS.md.
+bench-load: venv services
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS)/$(REDIS_DB) $(PY) -m tests.bench.load_stack

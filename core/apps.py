@@ -9,7 +9,11 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from axes.signals import user_locked_out
+
+        from core import checks  # noqa: F401  (registers the deployment checks)
         from core.db_guards import install_append_only_guards
+        from core.services.accounts import on_user_locked_out
 
         post_migrate.connect(install_append_only_guards, sender=self)
 
@@ -20,3 +24,5 @@ class CoreConfig(AppConfig):
         task_finished.connect(on_task_finished, dispatch_uid="webhook-events")
 
         from core.api import admin as api_admin  # noqa: F401  (registers the token admin)
+
+        user_locked_out.connect(on_user_locked_out, dispatch_uid="core.lockout_record")

@@ -6,13 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from core import messages
 from core.models import Category, Channel, RouteLevel, Suggestion, SuggestionStatus
 
+# The longest free text a form takes (a suggestion, a comment, a note): a page or two.
+LONG_TEXT_MAX = 5000
+
 
 class SuggestionForm(forms.Form):
     """A clerk enters a suggestion received on paper, by hotline or at a liaison station."""
 
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     title = forms.CharField(label=_("Title"), max_length=120)
-    text = forms.CharField(label=_("Suggestion"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=_("Suggestion"), max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5})
+    )
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.filter(active=True), required=False
@@ -24,7 +29,11 @@ class SuggestionForm(forms.Form):
 class PublicSuggestionForm(forms.Form):
     jurisdiction = forms.ChoiceField(label=_("Where"))
     title = forms.CharField(label=_("Title"), max_length=120)
-    text = forms.CharField(label=_("Your suggestion"), widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(
+        label=_("Your suggestion"),
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.filter(active=True), required=False
@@ -66,6 +75,7 @@ class RouteForm(forms.Form):
     )
     note = forms.CharField(
         label=_("Note"),
+        max_length=LONG_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_("The proposer reads it on the receipt page."),
@@ -98,10 +108,16 @@ class RegisterProjectForm(forms.Form):
     )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Reason"),
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     content = forms.CharField(
-        label=_("Content"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Content"),
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     budget = forms.DecimalField(
@@ -131,7 +147,9 @@ class SatisfactionForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Comment"), max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AttachmentForm(forms.Form):

@@ -1,10 +1,8 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core.views import public, work
+from core.views import files, public, work
 
 work_patterns = (
     [
@@ -17,6 +15,7 @@ work_patterns = (
         path("cases/<int:pk>/chart.svg", work.case_chart, name="case_chart"),
         path("cases/<int:pk>/comment/", work.case_comment, name="case_comment"),
         path("cases/<int:pk>/attach/", work.case_attach, name="case_attach"),
+        path("attachments/<int:pk>/", files.attachment_download, name="attachment"),
         path(
             "cases/<int:pk>/satisfaction/",
             work.case_record_satisfaction,
@@ -64,5 +63,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/: attachments and exports are read only through views that check the reader's
+# scope (core/views/files.py).

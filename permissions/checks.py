@@ -192,6 +192,8 @@ def can_read_appraisal(user, jurisdiction) -> bool:
 def can_record_follow_up(user, project) -> bool:
     """An accountability hearing's follow-up (inquiry, investigation): the congress office."""
     return has_step(user, Step.RECORD_ACCOUNTABILITY, project.jurisdiction)
+
+
 # -- deputies' duty, residents' way in, the weeks before the vote -------------------------
 def can_submit_suggestion_as_deputy(user, deputy) -> bool:
     """A deputy proposes in their own name, in the jurisdiction they were elected in."""

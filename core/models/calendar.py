@@ -323,7 +323,7 @@ class SentKey(models.Model):
     """Something that must happen once has happened (claimed in the same transaction)."""
 
     key = models.CharField(max_length=200, unique=True)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("sent key")

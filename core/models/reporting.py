@@ -120,7 +120,9 @@ class ImportBatch(models.Model):
     created = models.DateTimeField(_("uploaded"), default=timezone.now)
     applied_at = models.DateTimeField(_("imported"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    # The rows (ID card numbers, phones) and the errors quoting them stay out of history:
+    # each checked file would otherwise be copied into it again at every change.
+    history = HistoricalRecords(excluded_fields=["rows", "errors"])
 
     class Meta:
         verbose_name = _("import batch")

@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from core.models import Deputy, Project, Suggestion
+from core.models import Attachment, Deputy, Project, Suggestion
 from permissions.scope import jurisdiction_q
 
 PROJECT_RELATED = ("jurisdiction", "category", "lead_unit", "study_department", "process")
@@ -29,6 +29,18 @@ def filtered_projects(user, params, *, queryset=None):
 
     base = projects_for_user(user) if queryset is None else queryset
     return ProjectFilterSet(params, queryset=base.order_by(*CASE_ORDER))
+
+
+def attachment_for_user(user, pk: int) -> Attachment:
+    """A file attached to a case the user may read (404 otherwise, as for the case)."""
+    attachment = (
+        Attachment.objects.filter(jurisdiction_q(user, "project__jurisdiction"), pk=pk)
+        .select_related("project")
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
 
 
 def search_projects(

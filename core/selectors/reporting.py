@@ -1,14 +1,19 @@
-"""Reads of export jobs and import batches: each user sees only their own."""
+"""Reads of export jobs and import batches: each user sees only their own, and an export
+only while they may still read its jurisdiction's supervision figures."""
 
 from django.http import Http404
 
 from core.models.reporting import ExportJob, ImportBatch
-from permissions.checks import can_import_roster
-from permissions.scope import home_jurisdictions
+from permissions.checks import can_import_roster, can_view_supervision
+from permissions.scope import home_jurisdictions, jurisdiction_q
 
 
 def export_jobs_for(user):
-    return ExportJob.objects.filter(requested_by=user).select_related("jurisdiction", "category")
+    if not can_view_supervision(user):
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(jurisdiction_q(user), requested_by=user).select_related(
+        "jurisdiction", "category"
+    )
 
 
 def export_job_for(user, pk: int) -> ExportJob:

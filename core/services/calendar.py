@@ -24,7 +24,8 @@ How timed steps work (the one place this is described)
 * **Monthly digest.** The beat task `calendar.monthly_digest` (1st of the month) tells the
   Party committee office which projects are behind schedule (`digest_send`).
 * **Schedule.** The beat rows live in the database (django-celery-beat's
-  DatabaseScheduler), created by ``manage.py setup_schedule`` and changed in the admin.
+  DatabaseScheduler), created by ``manage.py setup_schedule`` and changed with
+  ``setup_schedule --change`` (the admin shows them read-only).
   Every beat task takes an optional ``today`` (ISO date) so that a schedule row, or the
   ``CALENDAR_TODAY`` setting, can move the clock; `python manage.py calendar` shows what
   comes next.
@@ -380,7 +381,7 @@ class BeatEntry:
 
 
 # The rows `manage.py setup_schedule` keeps in django-celery-beat's tables (times in the
-# project's TIME_ZONE). An office changes them in the admin or with `setup_schedule
+# project's TIME_ZONE). An office changes them with `setup_schedule
 # --change`; setting up again keeps their times.
 BEAT_SCHEDULE = (
     BeatEntry(

@@ -8,6 +8,7 @@ its sub-jurisdictions, as far as the requester may read them.
 
 import io
 import logging
+import re
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -148,6 +149,30 @@ def download_name(job: ExportJob) -> str:
 
 # -- workbooks -----------------------------------------------------------------------
 
+# What makes a spreadsheet read a cell's text as a formula (or a DDE call) when typed.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+
+
+def put(sheet, row: int, column: int, value):
+    """Write one cell. Every string (a report's problems, a title, an office's name) is
+    stored as text, never as a formula: openpyxl would store "=..." as a live formula in
+    the supervisors' workbook. Text that starts like a formula also gets Excel's quote
+    prefix, so that editing the cell does not turn it into one; characters a workbook
+    cannot hold are dropped."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
 
 def _styles():
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -168,15 +193,15 @@ def _book(title: str, width: int):
 
     book = openpyxl.Workbook(write_only=False)
     sheet = book.active
-    sheet.title = title[:31]
+    sheet.title = SHEET_TITLE_FORBIDDEN.sub(" ", title)[:31]
     styles = _styles()
-    sheet.cell(row=1, column=1, value=title).font = styles["title"]
+    put(sheet, 1, 1, title).font = styles["title"]
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     return book, sheet, styles
 
 
 def _head(sheet, styles, row: int, column: int, text, *, rows: int = 1, cols: int = 1) -> None:
-    cell = sheet.cell(row=row, column=column, value=str(text))
+    cell = put(sheet, row, column, str(text))
     cell.font, cell.fill, cell.alignment = styles["head"], styles["fill"], styles["center"]
     for r in range(row, row + rows):
         for c in range(column, column + cols):
@@ -296,7 +321,7 @@ def progress_workbook(job: ExportJob, projects, total: int, progress: Callable) 
             _number(project.satisfaction_rate),
         ]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=column, value=value)
+            cell = put(sheet, row, column, value)
             cell.border = styles["border"]
             cell.alignment = styles["wrap"]
             if hasattr(value, "isoformat"):
@@ -343,7 +368,7 @@ def votes_workbook(job: ExportJob, projects, total: int, progress: Callable) -> 
             project.voted_on,
         ]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=number + 2, column=column, value=value)
+            cell = put(sheet, number + 2, column, value)
             cell.border = styles["border"]
             if hasattr(value, "isoformat"):
                 cell.number_format = "yyyy-mm-dd"
@@ -393,7 +418,7 @@ def satisfaction_workbook(job: ExportJob, projects, total: int, progress: Callab
             _("Not finished when rated") if rated else "",
         ]
         for column, value in enumerate(values, start=1):
-            sheet.cell(row=number + 2, column=column, value=value).border = styles["border"]
+            put(sheet, number + 2, column, value).border = styles["border"]
         if number % PROGRESS_EVERY == 0:
             progress(number)
     sheet.column_dimensions["C"].width = 30

@@ -279,40 +279,75 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
+# Reading stops at the row limit: a longer file is refused without reading the rest (a
+# file of millions of empty rows costs no memory). Blank rows below the header search are
+# skipped as they are read, but only so many of them.
+READ_LIMIT = MAX_ROWS + HEADER_SEARCH_ROWS + 1
+BLANK_ROWS_MAX = 10 * MAX_ROWS
+
+
+def _first_rows(numbered) -> list[tuple[int, list[str]]]:
+    """(row number, cell texts) of the rows worth keeping, from (number, raw values):
+    every row of the header search, then the non-blank ones. Refuses a file that goes on
+    past the limit."""
+    kept: list[tuple[int, list[str]]] = []
+    blank = 0
+    for number, values in numbered:
+        cells = [_cell(v) for v in values]
+        if number > HEADER_SEARCH_ROWS and not any(cells):
+            blank += 1
+            if blank > BLANK_ROWS_MAX:
+                raise ValidationError(TOO_MANY_ROWS % {"max": MAX_ROWS})
+            continue
+        if len(kept) >= READ_LIMIT:
+            raise ValidationError(TOO_MANY_ROWS % {"max": MAX_ROWS})
+        kept.append((number, cells))
+    return kept
+
+
+def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
+    """The first sheet, streamed (openpyxl's read-only mode parses its XML with
+    defusedxml: see core/checks.py)."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:
+        raise ValidationError(UNREADABLE_FILE % {"kind": "Excel (.xlsx)"})
+    try:
+        sheet = book.worksheets[0]
+        return _first_rows(enumerate(sheet.iter_rows(values_only=True), start=1))
+    except ValidationError:
+        raise
+    except Exception:
+        raise ValidationError(UNREADABLE_FILE % {"kind": "Excel (.xlsx)"})
+    finally:
+        book.close()
+
+
+def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationError(UNREADABLE_FILE % {"kind": "CSV"})
+    try:
+        return _first_rows(enumerate(csv.reader(io.StringIO(text)), start=1))
+    except csv.Error:
+        raise ValidationError(UNREADABLE_FILE % {"kind": "CSV"})
+
+
 def read_rows(name: str, content: bytes) -> list[tuple[int, list[str]]]:
-    """(spreadsheet row number, cell texts) of every row of the first sheet."""
+    """(spreadsheet row number, cell texts) of the rows of the first sheet: every row of
+    the header search, then the non-blank rows, up to the row limit."""
     extension = PurePath(name).suffix.lower()
     if extension == ".xlsx":
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            sheet = book.worksheets[0]
-            rows = [
-                (number, [_cell(v) for v in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-                if number <= MAX_ROWS + HEADER_SEARCH_ROWS + 1
-            ]
-            book.close()
-        except Exception:
-            raise ValidationError(UNREADABLE_FILE % {"kind": "Excel (.xlsx)"})
-        return rows
+        return _xlsx_rows(content)
     if extension == ".csv":
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ValidationError(UNREADABLE_FILE % {"kind": "CSV"})
-        try:
-            return [
-                (number, [_cell(v) for v in values])
-                for number, values in enumerate(csv.reader(io.StringIO(text)), start=1)
-            ]
-        except csv.Error:
-            raise ValidationError(UNREADABLE_FILE % {"kind": "CSV"})
+        return _csv_rows(content)
     raise ValidationError(WRONG_FILE_TYPE)
 
 
@@ -359,7 +394,8 @@ def parse(kind: str, rows: list[tuple[int, list[str]]]) -> tuple[Sheet, list[dic
         raise ValidationError(TOO_MANY_ROWS % {"max": MAX_ROWS})
     if not data:
         raise ValidationError(NO_DATA_ROWS)
-    headers = {key: rows[header_row - 1][1][index] for key, index in positions.items()}
+    header_cells = next(cells for number, cells in rows if number == header_row)
+    headers = {key: header_cells[index] for key, index in positions.items()}
     return Sheet(header_row=header_row, headers=headers, rows=data), errors
 
 

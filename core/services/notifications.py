@@ -137,12 +137,18 @@ def outbox_drain(*, limit: int | None = None) -> int:
 
     Messages younger than OUTBOX_GRACE_SECONDS are left to their own after-commit
     publish. Rows are locked (skipped if another drain holds them) while published.
-    Sent messages older than OUTBOX_KEEP_DAYS are deleted.
+    Sent messages older than OUTBOX_KEEP_DAYS are deleted, and so are the once-only keys
+    older than SENT_KEY_KEEP_DAYS: by then no message can come back to repeat their work
+    (a lost worker's message returns within the visibility timeout; retries give up
+    within hours).
     """
     limit = limit or settings.OUTBOX_DRAIN_BATCH
     sent = 0
-    kept_since = timezone.now() - timedelta(days=settings.OUTBOX_KEEP_DAYS)
-    OutboxMessage.objects.filter(sent_at__lt=kept_since).delete()
+    now = timezone.now()
+    OutboxMessage.objects.filter(
+        sent_at__lt=now - timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    ).delete()
+    SentKey.objects.filter(created__lt=now - timedelta(days=settings.SENT_KEY_KEEP_DAYS)).delete()
     with transaction.atomic():
         rows = list(_older_pending().order_by("pk").select_for_update(skip_locked=True)[:limit])
         for row in rows:

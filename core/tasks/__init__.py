@@ -1,4 +1,3 @@
 """Celery tasks, one module per area. Each task loads by id and calls one service."""
 
-
 from . import api, calendar, oversight, reporting, voting  # noqa: F401

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import messages
+from core.client_address import client_address
 from core.forms import PublicSuggestionForm
 from core.models import (
     PUBLIC_STAGES,
@@ -58,7 +59,6 @@ MIN_SECONDS = getattr(settings, "PUBLIC_FORM_MIN_SECONDS", 3)
 MAX_SECONDS = getattr(settings, "PUBLIC_FORM_MAX_SECONDS", 2 * 3600)
 SUBMISSIONS_PER_HOUR = getattr(settings, "PUBLIC_SUGGESTIONS_PER_HOUR", 5)
 ATTEMPTS_PER_HOUR = getattr(settings, "PUBLIC_SUGGESTION_ATTEMPTS_PER_HOUR", 30)
-TRUSTED_PROXIES = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
 logger = logging.getLogger(__name__)
 
 FORM_TOO_FAST = gettext_lazy("Please take a moment to check your suggestion, then send it again.")
@@ -68,6 +68,13 @@ FORM_STALE = gettext_lazy(
 TOO_MANY_SUGGESTIONS = gettext_lazy(
     "Too many suggestions have been sent from your connection; please try again in an hour."
 )
+LIMITS_UNAVAILABLE = gettext_lazy(
+    "Suggestions cannot be received just now; please send yours again in a few minutes."
+)
+
+
+class CacheDown(Exception):
+    """The cache that holds the per-address limits cannot be reached."""
 
 
 def issue_form_token(issued_at: float | None = None) -> str:
@@ -90,48 +97,42 @@ def check_form_token(token: str, *, now: float | None = None) -> None:
         raise ValidationError(FORM_TOO_FAST)
     if age > MAX_SECONDS:
         raise ValidationError(FORM_STALE)
-    if not _cache(cache.add, f"public-form-used:{nonce}", 1, timeout=MAX_SECONDS + 60, down=True):
+    try:
+        first_use = _cache(cache.add, f"public-form-used:{nonce}", 1, timeout=MAX_SECONDS + 60)
+    except CacheDown:
+        raise ValidationError(LIMITS_UNAVAILABLE)
+    if not first_use:
         raise ValidationError(FORM_STALE)
-
-
-def client_address(request) -> str:
-    """The client's address; behind `TRUSTED_PROXY_COUNT` proxies, from X-Forwarded-For."""
-    if TRUSTED_PROXIES:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= TRUSTED_PROXIES:
-            return forwarded[-TRUSTED_PROXIES]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _hour_counter(kind: str, address: str) -> str:
     return f"public-{kind}:{address}:{int(time.time() // 3600)}"
 
 
-def _cache(operation, *args, down, **kwargs):
-    """A cache call that never fails a resident's request: when the cache (Redis) is
-    unreachable the limits are not applied, and `down` is the answer."""
+def _cache(operation, *args, **kwargs):
+    """A cache call of the public form's limits. When the cache (Redis) is unreachable
+    the limits cannot be applied, and the form refuses rather than let everything in
+    (`CacheDown`; what the resident typed is shown again)."""
     try:
         return operation(*args, **kwargs)
-    except Exception:  # the backend's connection errors have no common base class
-        logger.warning("cache unavailable: public form limits not applied", exc_info=True)
-        return down
+    except ValueError:
+        raise
+    except Exception as exc:  # the backend's connection errors have no common base class
+        logger.warning("cache unavailable: the public form refuses for now", exc_info=True)
+        raise CacheDown from exc
 
 
 def _count(key: str) -> int:
-    _cache(cache.add, key, 0, timeout=3700, down=None)
+    _cache(cache.add, key, 0, timeout=3700)
     try:
-        return _cache(cache.incr, key, down=0)
+        return _cache(cache.incr, key)
     except ValueError:  # expired between add and incr
-        _cache(cache.set, key, 1, timeout=3700, down=None)
+        _cache(cache.set, key, 1, timeout=3700)
         return 1
 
 
 def _peek(key: str) -> int:
-    return _cache(cache.get, key, down=0) or 0
+    return _cache(cache.get, key) or 0
 
 
 def collection_open(jurisdiction, on) -> bool:
@@ -248,49 +249,30 @@ def suggest(request, code=None, deputy=None):
         jurisdictions = [chosen.jurisdiction]
     else:
         jurisdictions = list(Jurisdiction.objects.order_by("path"))
-    address = client_address(request)
     initial = {
         "jurisdiction": chosen.jurisdiction.code if chosen else request.GET.get("j"),
         "stamp": issue_form_token(),
     }
     form = SuggestionPageForm(request.POST or None, jurisdictions=jurisdictions, initial=initial)
     if request.method == "POST":
-        attempts = _count(_hour_counter("attempts", address))
-        sent = _peek(_hour_counter("sent", address))
-        if attempts > ATTEMPTS_PER_HOUR or sent >= SUBMISSIONS_PER_HOUR:
-            form.is_valid()
-            form.add_error(None, TOO_MANY_SUGGESTIONS)
-        elif form.is_valid():
-            data = form.cleaned_data
-            jurisdiction = next(j for j in jurisdictions if j.code == data["jurisdiction"])
-            today = timezone.localdate()
-            if not collection_open(jurisdiction, today):
-                form.add_error("jurisdiction", messages.COLLECTION_CLOSED)
-            else:
-                try:
-                    suggestion = suggestion_submit(
-                        actor=None,
-                        jurisdiction=jurisdiction,
-                        channel=Channel.QR if chosen else Channel.ONLINE,
-                        title=data["title"],
-                        text=data["text"],
-                        location=data["location"],
-                        category=data["category"],
-                        proposer_name=data["proposer_name"],
-                        proposer_contact=data["proposer_contact"],
-                        station=station,
-                        addressed_deputy=addressed,
-                    )
-                except ValidationError as error:
-                    for field, errors in error.message_dict.items():
-                        for e in errors:
-                            form.add_error(field if field in form.fields else None, e)
-                else:
-                    _count(_hour_counter("sent", address))
-                    flash.success(
-                        request, _("Thank you. Keep your receipt code to follow your suggestion.")
-                    )
-                    return redirect("public:receipt", code=suggestion.receipt_code)
+        try:
+            suggestion = _suggest_post(
+                form,
+                jurisdictions,
+                client_address(request),
+                station=station,
+                addressed=addressed,
+            )
+        except CacheDown:
+            suggestion = None
+            form.is_valid()  # the token's check may have said so already
+            if str(LIMITS_UNAVAILABLE) not in form.non_field_errors():
+                form.add_error(None, LIMITS_UNAVAILABLE)
+        if suggestion is not None:
+            flash.success(
+                request, _("Thank you. Keep your receipt code to follow your suggestion.")
+            )
+            return redirect("public:receipt", code=suggestion.receipt_code)
         # shown again with what was typed, and a fresh token for the next try
         form.data = form.data.copy()
         form.data["stamp"] = issue_form_token()
@@ -300,6 +282,46 @@ def suggest(request, code=None, deputy=None):
         {"form": form, "station": station, "addressed": addressed},
         status=400 if form.errors else 200,
     )
+
+
+def _suggest_post(form, jurisdictions, address, *, station=None, addressed=None):
+    """Apply the per-address limits, check the form and send the suggestion; None (with
+    the errors on the form) if it was refused."""
+    attempts = _count(_hour_counter("attempts", address))
+    sent = _peek(_hour_counter("sent", address))
+    if attempts > ATTEMPTS_PER_HOUR or sent >= SUBMISSIONS_PER_HOUR:
+        form.is_valid()
+        form.add_error(None, TOO_MANY_SUGGESTIONS)
+        return None
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    jurisdiction = next(j for j in jurisdictions if j.code == data["jurisdiction"])
+    today = timezone.localdate()
+    if not collection_open(jurisdiction, today):
+        form.add_error("jurisdiction", messages.COLLECTION_CLOSED)
+        return None
+    try:
+        suggestion = suggestion_submit(
+            actor=None,
+            jurisdiction=jurisdiction,
+            channel=Channel.QR if (station or addressed) else Channel.ONLINE,
+            title=data["title"],
+            text=data["text"],
+            location=data["location"],
+            category=data["category"],
+            proposer_name=data["proposer_name"],
+            proposer_contact=data["proposer_contact"],
+            station=station,
+            addressed_deputy=addressed,
+        )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            for e in errors:
+                form.add_error(field if field in form.fields else None, e)
+        return None
+    _count(_hour_counter("sent", address))
+    return suggestion
 
 
 def receipt_lookup(request):

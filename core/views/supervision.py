@@ -9,7 +9,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -25,6 +25,7 @@ from core.selectors import process_map
 from core.selectors import reporting as reporting_selectors
 from core.services import exports as export_services
 from core.services import imports as import_services
+from core.views.files import serve_file
 from permissions import checks
 
 PAGE_SIZE = 25
@@ -489,9 +490,8 @@ def export_download(request, pk):
     job = reporting_selectors.export_job_for(request.user, pk)
     if job.status != "done" or not job.file:
         raise Http404
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
+    return serve_file(
+        job.file,
         filename=export_services.download_name(job),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

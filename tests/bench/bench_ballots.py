@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> None:
     threading.stack_size(512 * 1024)
     database_url, drop = scratch_database(os.environ.get("DATABASE_URL"))
     os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")  # with its own key
     # Building the demo organisation sends notifications; keep them off the console.
     os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
     os.environ.setdefault("LOG_LEVEL", "WARNING")

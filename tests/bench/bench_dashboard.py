@@ -23,7 +23,7 @@ TARGET_MS = 300
 
 
 def _setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")  # with its own key
     import django
 
     django.setup()

@@ -1,0 +1,9 @@
+"""The test run's settings: the project's own (core/settings.py), with a key of its own,
+since the project refuses to start without one outside DEBUG. Set in the environment, so
+that the workers and servers the integration tests start share it."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-suite-only-key-4c1f0e3b9a7d2e6f8b5a1c0d9e8f7a6b5c4d3e2f")
+
+from core.settings import *  # noqa: E402, F403
