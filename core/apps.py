@@ -12,3 +12,24 @@ class CoreConfig(AppConfig):
         from core.db_guards import install_append_only_guards
 
         post_migrate.connect(install_append_only_guards, sender=self)
+        _connect_task_counts()
+
+
+def _connect_task_counts():
+    """The header's cached badge counts go stale when a task or a permission changes."""
+    from django.core.signals import request_finished, request_started
+    from django.db.models.signals import post_delete, post_save
+    from guardian.models import UserObjectPermission
+    from viewflow.workflow.models import Task
+
+    from core.models import RoleAssignment
+    from core.selectors import task_counts
+
+    request_started.connect(task_counts.request_started, dispatch_uid="nav-request-start")
+    request_finished.connect(task_counts.request_finished, dispatch_uid="nav-request")
+    for signal in (post_save, post_delete):
+        signal.connect(task_counts.task_changed, sender=Task, dispatch_uid="nav-task")
+        for model in (UserObjectPermission, RoleAssignment):
+            signal.connect(
+                task_counts.permissions_changed, sender=model, dispatch_uid=f"nav-{model.__name__}"
+            )
