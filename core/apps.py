@@ -13,6 +13,19 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(install_append_only_guards, sender=self)
         _connect_task_counts()
+        _connect_public_board()
+
+
+def _connect_public_board():
+    """The public board's cached sections go stale when a project or a report changes."""
+    from django.db.models.signals import post_delete, post_save
+
+    from core.models import Project, QuarterlyReport
+    from core.views.public import board_changed
+
+    for signal in (post_save, post_delete):
+        for model in (Project, QuarterlyReport):
+            signal.connect(board_changed, sender=model, dispatch_uid=f"board-{model.__name__}")
 
 
 def _connect_task_counts():

@@ -173,3 +173,43 @@ def measure_pages(subjects: Subjects, runs: int) -> dict:
             f"{reverse('supervision:dashboard')}?under={root}&year={year}",
         )
     return {name: _page(client, url, runs) for name, (client, url) in pages.items()}
+
+
+def measure_inbox_against_stock(user, runs: int) -> dict:
+    """The clerk's inbox three ways, on the same data: viewflow's own inbox
+    (`Task.objects.inbox`, first page of 25 with its list view's columns: title, brief,
+    the case's brief, age), our inbox selector with what its page shows, and the raw SQL
+    of our inbox's main query (the floor: the database's time and the round trip)."""
+    from django.core.paginator import Paginator
+    from django.utils.timesince import timesince
+
+    from core.selectors.tasks import inbox
+    from flows.project_flow import ProjectFlow
+
+    def stock():
+        qs = Task.objects.inbox([ProjectFlow], user).order_by("-created")
+        return [
+            (task.title, task.brief, task.process.brief, timesince(task.created))
+            for task in Paginator(qs, 25).get_page(1).object_list
+        ]
+
+    def ours():
+        rows = []
+        for task in Paginator(inbox(user), 25).get_page(1).object_list:
+            project = task.process.projectprocess.project
+            rows.append((task.flow_task.task_title, project.title, project.jurisdiction.name))
+        return rows
+
+    sql, params = inbox(user)[:25].query.sql_with_params()
+
+    def floor():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    results = {}
+    for name, function in (("stock_inbox", stock), ("inbox_selector", ours), ("floor", floor)):
+        for _ in range(2):
+            function()
+        results[name] = {**timed(function, runs), "queries": count_queries(function)}
+    return results
