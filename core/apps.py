@@ -30,7 +30,6 @@ def _connect_public_board():
 
 def _connect_task_counts():
     """The header's cached badge counts go stale when a task or a permission changes."""
-    from django.core.signals import request_finished, request_started
     from django.db.models.signals import post_delete, post_save
     from guardian.models import UserObjectPermission
     from viewflow.workflow.models import Task
@@ -38,8 +37,6 @@ def _connect_task_counts():
     from core.models import RoleAssignment
     from core.selectors import task_counts
 
-    request_started.connect(task_counts.request_started, dispatch_uid="nav-request-start")
-    request_finished.connect(task_counts.request_finished, dispatch_uid="nav-request")
     for signal in (post_save, post_delete):
         signal.connect(task_counts.task_changed, sender=Task, dispatch_uid="nav-task")
         for model in (UserObjectPermission, RoleAssignment):
