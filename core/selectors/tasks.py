@@ -86,6 +86,10 @@ def queue_q(user) -> Q | None:
         return None
     by_permission = _object_permissions(user)
     model_perms = user.get_all_permissions()
+    if not by_permission and not model_perms:
+        # Every human step of our flows names its permission, and a step in the queue has
+        # no owner: someone who holds no step permission (a supervisor) has an empty queue.
+        return None
     parts = [Q(owner_permission__isnull=True), Q(owner=user)]
     if model_perms:
         parts.append(Q(owner_permission__in=sorted(model_perms)))

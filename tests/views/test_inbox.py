@@ -307,3 +307,12 @@ def test_a_form_sent_never_counts_the_badges(clerk, client, make_case):
     with CaptureQueriesContext(connection) as ctx:
         client.post(reverse("flows:assign", args=[task.pk]))
     assert not [q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_a_supervisor_holds_no_step_and_has_an_empty_queue(world, make_case):
+    make_case("qh-dh", to="assign_study")
+    supervisor = world.users[("qh", Role.SUPERVISOR)]
+    assert task_selectors.queue_q(supervisor) is None
+    assert list(task_selectors.queue(supervisor)) == []
+    clerk = world.users[("qh-dh", Role.GOVERNMENT_OFFICE)]
+    assert task_selectors.queue(clerk).count() == 1
