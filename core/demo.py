@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from core.categories import ensure_default_categories
+from core.demo_scale import build_scale_demo
 from core.models import (
     Category,
     Channel,
@@ -498,4 +499,5 @@ def build_demo() -> DemoWorld:
     demo_county = world.jurisdictions["qh"]
     if not Project.objects.filter(jurisdiction__path__startswith=demo_county.path).exists():
         world.build_cases()
+    build_scale_demo(world)
     return world
