@@ -47,17 +47,13 @@ class TaskFilter(django_filters.FilterSet):
         ),
     )
     step = django_filters.ChoiceFilter(label=_("Step"), method="by_step", choices=human_steps)
-    jurisdiction = django_filters.ModelChoiceFilter(
-        label=_("Jurisdiction"),
-        field_name=f"{CASE}__jurisdiction",
-        to_field_name="code",
-        queryset=None,  # the user's own, set in __init__
+    # Choices as plain lists (one query each, set in __init__): the user's own
+    # jurisdictions, and the categories.
+    jurisdiction = django_filters.ChoiceFilter(
+        label=_("Jurisdiction"), field_name=f"{CASE}__jurisdiction__code", choices=[]
     )
-    category = django_filters.ModelChoiceFilter(
-        label=_("Category"),
-        field_name=f"{CASE}__category",
-        to_field_name="code",
-        queryset=Category.objects.all(),
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), field_name=f"{CASE}__category__code", choices=[]
     )
     year = django_filters.NumberFilter(
         label=_("Year"),
@@ -70,8 +66,11 @@ class TaskFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        self.filters["jurisdiction"].queryset = readable_jurisdictions(user)
-        self.form.fields["jurisdiction"].queryset = readable_jurisdictions(user)
+        places = list(readable_jurisdictions(user).order_by("path").values_list("code", "name"))
+        categories = [(c.code, str(c)) for c in Category.objects.order_by("order", "code")]
+        for name, choices in (("jurisdiction", places), ("category", categories)):
+            self.filters[name].extra["choices"] = choices
+            self.form.fields[name].choices = [("", "---------"), *choices]
         year = self.form.fields["year"]
         year.error_messages["min_value"] = year.error_messages["max_value"] = (
             messages.YEAR_OUT_OF_RANGE % {"low": YEAR_LOW, "high": YEAR_HIGH}

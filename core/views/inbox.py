@@ -20,6 +20,14 @@ from core.services.steps import StepRefused
 PAGE_SIZE = 25
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its number of rows (counted already) instead of counting them."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__["count"] = count
+
+
 def _task_page(request, qs, *, title, tab):
     filters = TaskFilter(request.GET or None, queryset=qs, user=request.user)
     valid = filters.is_valid() if filters.is_bound else True
@@ -28,8 +36,10 @@ def _task_page(request, qs, *, title, tab):
         by_step = task_selectors.counts_by_step(filters.without_step if filters.is_bound else qs)
     else:
         rows, by_step = qs.none(), {}
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     chosen_step = filters.form.cleaned_data.get("step") if valid and filters.is_bound else ""
+    # the per-step counts already say how many rows there are: no second COUNT
+    total = by_step.get(chosen_step, 0) if chosen_step else sum(by_step.values())
+    page = CountedPaginator(rows, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
     steps = [
         {"name": name, "title": title_, "count": by_step[name], "chosen": name == chosen_step}
         for name, title_ in human_steps()
