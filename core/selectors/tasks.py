@@ -68,9 +68,18 @@ def _inbox_q(user) -> Q:
     return Q(owner=user, status=STATUS.ASSIGNED)
 
 
+# What a row of the inbox and the queue shows: the step, the case, its jurisdiction and
+# category (not its lead unit nor the task's owner).
+LIST_RELATED = (f"{CASE}__jurisdiction", f"{CASE}__category")
+
+
+def _listed(qs):
+    return qs.select_related(None).select_related(*LIST_RELATED)
+
+
 def inbox(user):
     """Tasks assigned to the user, overdue and soonest due first."""
-    return scoped_tasks(user).filter(_inbox_q(user)).order_by(*BY_DUE_DATE)
+    return _listed(scoped_tasks(user).filter(_inbox_q(user))).order_by(*BY_DUE_DATE)
 
 
 def queue_q(user) -> Q | None:
@@ -125,11 +134,9 @@ def queue(user):
     allowed = queue_q(user)
     if allowed is None:
         return scoped_tasks(user).none()
-    return (
-        scoped_tasks(user)
-        .filter(allowed, status=STATUS.NEW, flow_task_type="HUMAN")
-        .order_by(*BY_DUE_DATE)
-    )
+    return _listed(
+        scoped_tasks(user).filter(allowed, status=STATUS.NEW, flow_task_type="HUMAN")
+    ).order_by(*BY_DUE_DATE)
 
 
 def counts_by_step(qs) -> dict[str, int]:
