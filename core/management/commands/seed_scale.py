@@ -5,7 +5,7 @@ offices, clerks, teller and deputies; then, for every year, each township's case
 each county's own, in bulk: tasks with their owners, inboxes and queues, due dates,
 monitoring groups, signed-off quarterly reports, satisfaction ratings and history rows.
 1,000 townships × 5 years make about 20,000 township cases (and 1,500 county ones) and
-36,000 users. Every login's password is the demo password.
+38,000 users. Every login's password is the demo password.
 """
 
 import random
