@@ -316,3 +316,12 @@ def test_a_supervisor_holds_no_step_and_has_an_empty_queue(world, make_case):
     assert list(task_selectors.queue(supervisor)) == []
     clerk = world.users[("qh-dh", Role.GOVERNMENT_OFFICE)]
     assert task_selectors.queue(clerk).count() == 1
+
+
+def test_the_queue_page_offers_taking_one_step_or_the_ticked_ones(clerk, client, make_case):
+    task = assign_task(make_case("qh-dh", to="assign_study"))
+    body = client.get(QUEUE).content.decode()
+    assert f'action="{reverse("flows:assign", args=[task.pk])}"' in body  # one row's form
+    assert f'value="{task.pk}" id="claim-{task.pk}" form="claim-form"' in body
+    assert f'action="{CLAIM}" id="claim-form"' in body
+    assert "<form" not in body[body.index("<table") : body.index("<tbody")]  # no nesting
