@@ -220,9 +220,14 @@ class DemoWorld:
                     j,
                     office=self.offices[(code, suffix)],
                 )
+            # Three tellers: any two of them open an electronic vote's sealed ballots.
             self.users[(code, Role.TELLER)] = self._user(
                 f"{prefix}.teller", self._name(), Role.TELLER, j
             )
+            for n in (2, 3):
+                self.users[(code, f"teller{n}")] = self._user(
+                    f"{prefix}.teller{n}", self._name(), Role.TELLER, j
+                )
             self.users[(code, Role.SUPERVISOR)] = self._user(
                 f"{prefix}.supervisor", self._name(), Role.SUPERVISOR, j
             )
@@ -258,7 +263,7 @@ class DemoWorld:
             code = codes[index % len(codes)]
             self.build_case(index, code, target)
 
-    def build_case(self, index, code, target):
+    def build_case(self, index, code, target, year=YEAR):
         j = self.jurisdictions[code]
         category_code, title, text = IDEAS[index % len(IDEAS)]
         category = Category.objects.get(code=category_code)
@@ -275,7 +280,7 @@ class DemoWorld:
                 proposer_contact=f"139{self.rng.randrange(10**8):08d}",
                 location=f"{j.name}",
                 category=category,
-                year=YEAR - 1,
+                year=year - 1,
             )
             for n in range(1 + index % 2)
         ]
@@ -285,7 +290,7 @@ class DemoWorld:
             suggestions=sources,
             title=f"{j.name}{title}",
             category=category,
-            year=YEAR,
+            year=year,
             reason=text,
             content=f"{title}：{text}",
             location=j.name,
@@ -294,6 +299,7 @@ class DemoWorld:
         )
         steps = CaseDriver(self, code, project)
         steps.run_to(target)
+        return project
 
 
 class CaseDriver:
@@ -348,14 +354,12 @@ class CaseDriver:
         )
 
     def vote(self, elected=True):
+        """The congress vote, held on paper and recorded as a paper session by two
+        tellers: the outcome of a case comes only from a session's announcement."""
+        from core.demo_voting import paper_vote
+
         self.refresh()
-        projects.project_record_vote(
-            actor=self.w._u(self.code, Role.CONGRESS_OFFICE),
-            project=self.project,
-            elected=elected,
-            voted_on=datetime.date(YEAR, 1, 15),
-            yes=60 if elected else 20,
-        )
+        paper_vote(self.w, self.code, [(self.project, elected)])
 
     def plan_and_group(self):
         projects.project_submit_plan(
@@ -499,5 +503,8 @@ def build_demo() -> DemoWorld:
     demo_county = world.jurisdictions["qh"]
     if not Project.objects.filter(jurisdiction__path__startswith=demo_county.path).exists():
         world.build_cases()
+        from core.demo_voting import seed_voting
+
+        seed_voting(world)
     build_scale_demo(world)
     return world

@@ -13,7 +13,7 @@ INDEX = "core_scale_task_queue_idx"
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0006_audit"),
+        ("core", "0007_trust"),
         ("viewflow", "0015_task_scheduled"),
     ]
 

@@ -16,7 +16,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from core import voting_messages as vm
+from core import messages as vm
 from core.models.voting import Ballot, Participation, SessionKind
 from core.services import voting as services
 from permissions.roles import Role
