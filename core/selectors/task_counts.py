@@ -12,6 +12,7 @@ counts already in the cache, or none.
 
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from viewflow.workflow.models import Task
 
@@ -19,7 +20,7 @@ from permissions.scope import jurisdiction_q
 
 from .tasks import CASE, _flow_class, _inbox_q, queue_q
 
-NAV_COUNTS_SECONDS = 30
+NAV_COUNTS_SECONDS = 30  # settings.NAV_COUNTS_SECONDS overrides it (0: never cached)
 logger = logging.getLogger(__name__)
 
 
@@ -53,10 +54,14 @@ def nav_counts(user, *, compute: bool = True) -> dict | None:
         return counts
     counts = count_tasks(user)
     try:
-        cache.set(_key(user.pk), counts, NAV_COUNTS_SECONDS)
+        cache.set(_key(user.pk), counts, _lifetime())
     except Exception:
         logger.warning("cache unavailable: badge counts not cached", exc_info=True)
     return counts
+
+
+def _lifetime() -> int:
+    return getattr(settings, "NAV_COUNTS_SECONDS", NAV_COUNTS_SECONDS)
 
 
 def forget(user_pk) -> None:
