@@ -66,8 +66,13 @@ test-e2e: venv e2e-deps
 ## Set up and run the whole suite: lint, SQLite, PostgreSQL with the integration suite, browser.
 test: lint test-sqlite test-postgres test-e2e
 
-bench: venv
+# The benchmarks (never part of `make test`): the counting engine, then the province at
+# 2,000 and 20,000 cases (PostgreSQL databases built once and reused; see BENCHMARKS.md).
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/livelihood_scale
+BENCH_SMALL_URL ?= $(BENCH_URL)_small
+bench: venv services
 	$(PY) -m tests.bench.bench_voting
+	REDIS_URL=$(REDIS)/$(REDIS_DB) $(PY) -m tests.bench.bench_scale --url $(BENCH_URL) --small-url $(BENCH_SMALL_URL)
 
 ## The real stack under load: PostgreSQL, Redis, gunicorn (1 and 2 processes), a worker;
 ## 50 users for 60 s each (loopback only). Figures for BENCHMARKS.md.

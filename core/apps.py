@@ -26,3 +26,38 @@ class CoreConfig(AppConfig):
         from core.api import admin as api_admin  # noqa: F401  (registers the token admin)
 
         user_locked_out.connect(on_user_locked_out, dispatch_uid="core.lockout_record")
+        _connect_task_counts()
+        _connect_public_board()
+
+
+def _connect_public_board():
+    """The public board's cached sections go stale when anything it shows changes: a
+    project, a report, an approved change, a rating, a published comment."""
+    from django.db.models.signals import post_delete, post_save
+
+    from core.models import CandidateComment, Project, QuarterlyReport
+    from core.models.changes import ProjectChange
+    from core.models.meetings import ProjectRating
+    from core.views.public import board_changed
+
+    shown = (Project, QuarterlyReport, ProjectChange, ProjectRating, CandidateComment)
+    for signal in (post_save, post_delete):
+        for model in shown:
+            signal.connect(board_changed, sender=model, dispatch_uid=f"board-{model.__name__}")
+
+
+def _connect_task_counts():
+    """The header's cached badge counts go stale when a task or a permission changes."""
+    from django.db.models.signals import post_delete, post_save
+    from guardian.models import UserObjectPermission
+    from viewflow.workflow.models import Task
+
+    from core.models import RoleAssignment
+    from core.selectors import task_counts
+
+    for signal in (post_save, post_delete):
+        signal.connect(task_counts.task_changed, sender=Task, dispatch_uid="nav-task")
+        for model in (UserObjectPermission, RoleAssignment):
+            signal.connect(
+                task_counts.permissions_changed, sender=model, dispatch_uid=f"nav-{model.__name__}"
+            )

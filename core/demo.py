@@ -15,6 +15,7 @@ from django.db import transaction
 from core.categories import ensure_default_categories
 from core.demo_api import build_api_demo
 from core.demo_deputies import build_deputies_demo
+from core.demo_scale import build_scale_demo
 from core.models import (
     Category,
     Channel,
@@ -512,4 +513,5 @@ def build_demo() -> DemoWorld:
     build_api_demo(world)
     build_oversight_demo(world)
     build_deputies_demo(world)
+    build_scale_demo(world)
     return world

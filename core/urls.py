@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core.views import files, public, work
+from core.views import files, inbox, public, work
 
 work_patterns = (
     [
         path("", work.home, name="home"),
-        path("inbox/", work.inbox, name="inbox"),
-        path("queue/", work.queue, name="queue"),
+        path("inbox/", inbox.inbox, name="inbox"),
+        path("queue/", inbox.queue, name="queue"),
         path("archive/", work.archive, name="archive"),
         path("cases/", work.case_list, name="cases"),
         path("cases/<int:pk>/", work.case_detail, name="case"),
@@ -55,6 +55,7 @@ urlpatterns = [
     path("", include("core.web_urls.trust")),
     path("", include("core.web_urls.oversight")),
     path("", include("core.web_urls.deputies")),
+    path("", include("core.web_urls.inbox")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

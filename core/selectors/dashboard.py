@@ -9,7 +9,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Avg, Case, CharField, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Left, StrIndex, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -183,7 +184,8 @@ def dashboard_figures(user, filters: Filters) -> dict:
         _unprefixed(row)
         for row in Project.objects.filter(filters.project_q(user, with_year=False))
         .order_by()
-        .values("jurisdiction_id", "category_id", "year")
+        .annotate(branch=_branch(filters.root))
+        .values("branch", "category_id", "year")
         .annotate(**_figures(today))
     ]
     chosen = [g for g in groups if not filters.year or g["year"] == filters.year]
@@ -251,10 +253,20 @@ def _deputies_taking_part(user, filters: Filters) -> dict:
     qs = Deputy.objects.filter(jurisdiction_q(user))
     if filters.root is not None:
         qs = qs.filter(jurisdiction__path__startswith=filters.root.path)
-    row = qs.aggregate(
-        total=Count("pk", filter=Q(active=True)),
-        taking_part=Count("pk", filter=Q(_monitoring_q(filters) | _proposing_q(filters))),
-    )
+    row = qs.aggregate(total=Count("pk", filter=Q(active=True)))
+    # Counted from the year's monitoring groups and suggestions (a few rows per project)
+    # rather than by probing both for every deputy of the scope.
+    monitoring = Project.monitors.through.objects.filter(deputy__in=qs.values("pk"))
+    proposing = Suggestion.objects.filter(deputy__in=qs.values("pk"))
+    if filters.year:
+        monitoring = monitoring.filter(project__year=filters.year)
+        proposing = proposing.filter(year=filters.year)
+    if filters.category is not None:
+        monitoring = monitoring.filter(project__category=filters.category)
+        proposing = proposing.filter(category=filters.category)
+    row["taking_part"] = (
+        monitoring.order_by().values("deputy_id").union(proposing.order_by().values("deputy_id"))
+    ).count()
     row["rate"] = _rate(row["taking_part"], row["total"])
     return row
 
@@ -267,18 +279,33 @@ def _by_jurisdiction(filters: Filters, groups: list[dict]) -> list[dict]:
         return []
     subtree = [j for j in filters.roots if j.path.startswith(root.path)]
     children = [j for j in subtree if j.parent_id == root.pk]
-    paths = {j.pk: j.path for j in subtree}
     rows = [
         {
             "jurisdiction": root,
             "own": True,
-            **_summed([g for g in groups if g["jurisdiction_id"] == root.pk]),
+            **_summed([g for g in groups if g["branch"] == root.path]),
         }
     ]
     for child in children:
-        inside = [g for g in groups if paths.get(g["jurisdiction_id"], "").startswith(child.path)]
+        inside = [g for g in groups if g["branch"] == child.path]
         rows.append({"jurisdiction": child, "own": False, **_summed(inside)})
     return rows
+
+
+def _branch(root):
+    """The path of the branch of `root` a project sits in: the root's own path for its
+    own cases, its child's path for a case anywhere under that child. Grouping by it
+    keeps the groups to (children + 1) × categories × years, however many townships lie
+    below the children."""
+    if root is None:
+        return Value("", output_field=CharField())
+    path = F("jurisdiction__path")
+    below = Substr(path, len(root.path) + 1)
+    return Case(
+        When(jurisdiction__path=root.path, then=Value(root.path)),
+        default=Left(path, StrIndex(below, Value("/")) + len(root.path)),
+        output_field=CharField(),
+    )
 
 
 def _summed(groups: list[dict]) -> dict:

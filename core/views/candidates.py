@@ -145,10 +145,10 @@ def comment_moderate(request, pk):
     return redirect("deputies:candidate", pk=comment.project_id)
 
 
-@require_POST
 def public_comment(request, code, pk):
     """A resident's comment on a candidate of the public board (no login): the same spam
-    defences as the suggestion form; it waits for moderation."""
+    defences as the suggestion form; it waits for moderation. Shown on its own page (the
+    board is cached for everyone; a form's single-use token cannot be)."""
     jurisdiction = Jurisdiction.objects.filter(code=code).first()
     project = (
         Project.objects.filter(jurisdiction=jurisdiction, pk=pk).select_related("jurisdiction")
@@ -158,6 +158,18 @@ def public_comment(request, code, pk):
     project = project.first() if project is not None else None
     if project is None:
         raise Http404
+    if request.method != "POST":
+        if project.stage != Stage.CANDIDATE:
+            raise Http404
+        return render(
+            request,
+            "deputies/public_comment.html",
+            {
+                "form": forms.CandidateCommentForm(),
+                "project": project,
+                "jurisdiction": jurisdiction,
+            },
+        )
     form = forms.CandidateCommentForm(request.POST)
     address = public.client_address(request)
     attempts = public._count(public._hour_counter("comment-attempts", address))

@@ -20,12 +20,15 @@ from django.contrib import messages as flash
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core import messages
 from core.client_address import client_address
@@ -217,22 +220,90 @@ def _board_year(year: int, projects: list) -> dict:
     }
 
 
+BOARD_PAGE_SIZE = 30
+BOARD_CACHE_SECONDS = 600
+
+
+def board_version_key(jurisdiction_id) -> str:
+    return f"public-board:version:{jurisdiction_id}"
+
+
+def board_changed(sender, instance, **kwargs) -> None:
+    """A project or a report changed: its jurisdiction's cached board is stale."""
+    jurisdiction_id = getattr(instance, "jurisdiction_id", None)
+    if jurisdiction_id is None and getattr(instance, "project_id", None):
+        jurisdiction_id = (
+            Project.objects.filter(pk=instance.project_id)
+            .values_list("jurisdiction_id", flat=True)
+            .first()
+        )
+    if jurisdiction_id is not None:
+        key = board_version_key(jurisdiction_id)
+        if not _cache(cache.add, key, 1, timeout=None, down=True):
+            try:
+                _cache(cache.incr, key, down=None)
+            except ValueError:
+                _cache(cache.set, key, 1, timeout=None, down=None)
+
+
 def board(request, code):
+    """One year of a jurisdiction's board per page (the latest by default), its projects
+    paginated: bounded whatever the number of projects. The rendered sections are cached
+    per jurisdiction, year, page and language until a project or report of the
+    jurisdiction changes (`board_changed`), or `BOARD_CACHE_SECONDS` at most."""
     jurisdiction = Jurisdiction.objects.filter(code=code).select_related("parent").first()
     if jurisdiction is None:
         raise Http404
-    projects = list(public_projects(jurisdiction))
-    board_oversight(projects)  # approved changes and ratings during the year
-    years = sorted({p.year for p in projects}, reverse=True)
-    sections = [_board_year(y, [p for p in projects if p.year == y]) for y in years]
+    visible = Project.objects.filter(
+        jurisdiction=jurisdiction, stage__in=(*CANDIDATE_STAGES, *RESULT_STAGES)
+    )
+    years = sorted(set(visible.order_by().values_list("year", flat=True).distinct()), reverse=True)
+    requested = request.GET.get("year", "")
+    year = int(requested) if requested.isdigit() and int(requested) in years else None
+    if year is None:
+        year = years[0] if years else None
+    page_number = request.GET.get("page", "1")
+    page_number = page_number if page_number.isdigit() and len(page_number) < 6 else "1"
+    version = _cache(cache.get, board_version_key(jurisdiction.pk), down=None) or 0
+    key = f"public-board:{jurisdiction.pk}:{version}:{year}:{page_number}:{get_language()}"
+    sections_html = _cache(cache.get, key, down=None)
+    if sections_html is None:
+        sections_html = _board_sections(request, jurisdiction, year, page_number)
+        _cache(cache.set, key, sections_html, BOARD_CACHE_SECONDS, down=None)
     return render(
         request,
         "public/board.html",
         {
             "jurisdiction": jurisdiction,
-            "sections": sections,
+            "years": years,
+            "year": year,
+            "sections_html": mark_safe(sections_html),  # rendered by our own template
             "children": list(jurisdiction.children.order_by("path")),
         },
+    )
+
+
+def _board_sections(request, jurisdiction, year, page_number) -> str:
+    sections, page = [], None
+    if year is not None:
+        projects = public_projects(jurisdiction).filter(year=year)
+        page = Paginator(projects, BOARD_PAGE_SIZE).get_page(page_number)
+        shown = list(page.object_list)
+        board_oversight(shown)  # approved changes and ratings during the year
+        section = _board_year(year, shown)
+        totals = projects.order_by().aggregate(
+            n_elected=Count("pk", filter=Q(stage__in=PUBLIC_STAGES, elected=True)),
+            n_completed=Count(
+                "pk", filter=Q(stage__in=PUBLIC_STAGES, elected=True, accepted_at__isnull=False)
+            ),
+        )
+        section["elected_total"] = totals["n_elected"]
+        section["completed"] = totals["n_completed"]
+        sections.append(section)
+    return render_to_string(
+        "public/_board_sections.html",
+        {"sections": sections, "page": page, "jurisdiction": jurisdiction},
+        request=request,
     )
 
 

@@ -51,20 +51,6 @@ def _task_list(request, qs, template, title, tab):
 
 
 @login_required
-def inbox(request):
-    return _task_list(
-        request, task_selectors.inbox(request.user), "core/task_list.html", _("My inbox"), "inbox"
-    )
-
-
-@login_required
-def queue(request):
-    return _task_list(
-        request, task_selectors.queue(request.user), "core/task_list.html", _("Queue"), "queue"
-    )
-
-
-@login_required
 def archive(request):
     return _task_list(
         request,

@@ -7,6 +7,10 @@ gunicorn on 127.0.0.1, then has every deputy POST their ballot to the ballot API
 same moment, one thread and one connection each. Prints the median and p95 latency
 (and the slowest), checks that exactly N ballots were stored, and stops the server.
 
+Before the burst, the server time of one cast is measured in-process (Django's test
+client, the same API call, by deputies kept out of the burst): `per_ballot_ms` is its
+median. `--json -` prints the figures as one JSON line at the end.
+
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/livelihood \\
         python -m tests.bench.bench_ballots --ballots 500 --workers 4 --threads 16
 """
@@ -67,7 +71,7 @@ def scratch_database(url: str | None) -> tuple[str, callable]:
     )
 
 
-def build(n_ballots: int) -> tuple[int, list[tuple[str, dict]]]:
+def build(n_ballots: int, extra: int = 0) -> tuple[int, list[tuple[str, dict]]]:
     """Tables, the demo organisation, N deputies, an open session; returns the session
     id and, per deputy, a session cookie and the ballot they will cast."""
     from django.conf import settings
@@ -90,7 +94,7 @@ def build(n_ballots: int) -> tuple[int, list[tuple[str, dict]]]:
     for index in range(6):
         world.build_case(index, CODE, "candidate")
     projects = list(jurisdiction.projects.order_by("pk"))
-    voters = bulk_deputies(jurisdiction, n_ballots, prefix="bench.deputy")
+    voters = bulk_deputies(jurisdiction, n_ballots + extra, prefix="bench.deputy")
     congress = world.users[(CODE, Role.CONGRESS_OFFICE)]
     session = services.session_create(
         actor=congress,
@@ -117,6 +121,27 @@ def build(n_ballots: int) -> tuple[int, list[tuple[str, dict]]]:
         marks = {cid: "yes" if cid in approved else rng.choice(["no", "abstain"]) for cid in ids}
         jobs.append((store.session_key, marks))
     return session.pk, jobs
+
+
+def server_time_per_ballot(session_pk: int, jobs: list[tuple[str, dict]]) -> float:
+    """The median server time of one cast, in-process: Django's test client posting the
+    same API call with the deputy's session cookie (no network, no gunicorn)."""
+    from django.conf import settings
+    from django.test import Client
+
+    times = []
+    path = f"/api/voting/sessions/{session_pk}/ballot/"
+    for session_key, marks in jobs:
+        client = Client(enforce_csrf_checks=False)
+        client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+        started = time.perf_counter()
+        response = client.post(
+            path, data=json.dumps({"marks": marks}), content_type="application/json"
+        )
+        times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 201:
+            raise SystemExit(f"an in-process ballot answered {response.status_code}")
+    return statistics.median(times[len(times) // 5 :])  # the first ones warm the caches
 
 
 def free_port() -> int:
@@ -223,6 +248,10 @@ def main(argv: list[str] | None = None) -> None:
         default=0,
         help="seconds the server keeps a database connection (0: one per request)",
     )
+    parser.add_argument(
+        "--timed", type=int, default=50, help="ballots cast in-process to time one cast"
+    )
+    parser.add_argument("--json", dest="json_out", help="'-': print the figures as JSON")
     args = parser.parse_args(argv)
 
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 2000))
@@ -242,7 +271,11 @@ def main(argv: list[str] | None = None) -> None:
 
         engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
         print(f"Building {args.ballots} deputies and an open session on {engine} ...")
-        session_pk, jobs = build(args.ballots)
+        session_pk, jobs = build(args.ballots, args.timed)
+        timed, jobs = jobs[: args.timed], jobs[args.timed :]
+        per_ballot = server_time_per_ballot(session_pk, timed) if timed else None
+        if per_ballot is not None:
+            print(f"server time of one cast (in-process, median): {per_ballot:.1f} ms")
         connections.close_all()
         port = free_port()
         server_url = database_url
@@ -258,7 +291,7 @@ def main(argv: list[str] | None = None) -> None:
 
         from core.models.voting import Ballot
 
-        stored = Ballot.objects.filter(session_id=session_pk).count()
+        stored = Ballot.objects.filter(session_id=session_pk).count() - len(timed)
         connections.close_all()
         accepted = statuses.count(201)
         print(f"accepted {accepted}/{len(jobs)}, stored {stored}, wall {wall:.2f} s")
@@ -267,6 +300,24 @@ def main(argv: list[str] | None = None) -> None:
             f"p95 {percentile(latencies, 95):.0f}, max {max(latencies):.0f}; "
             f"throughput {len(jobs) / wall:.0f} ballots/s"
         )
+        errors = len(jobs) - accepted
+        if args.json_out == "-":
+            print(
+                json.dumps(
+                    {
+                        "per_ballot_ms": round(per_ballot, 1) if per_ballot is not None else None,
+                        f"burst_{len(jobs)}": {
+                            "median_ms": round(statistics.median(latencies)),
+                            "p95_ms": round(percentile(latencies, 95)),
+                            "max_ms": round(max(latencies)),
+                            "errors": errors,
+                            "stored": stored,
+                            "ballots_per_s": round(len(jobs) / wall),
+                        },
+                        "gunicorn": f"{args.workers} workers x {args.threads} threads",
+                    }
+                )
+            )
         if accepted != len(jobs) or stored != len(jobs):
             others = sorted({s for s in statuses if s != 201})
             raise SystemExit(f"not every ballot was accepted (other statuses: {others})")

@@ -1,6 +1,7 @@
 """Inbox, queue and case pages keep a constant number of queries as rows grow."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def count_queries(client, url):
+    cache.clear()  # the header's badge counts are cached: count the page without them cached
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
@@ -69,5 +71,6 @@ def test_case_page_is_constant_as_the_case_grows(
         quarter_round(quarter)
     many = count_queries(client, url)
     assert many == few
+    cache.clear()
     with django_assert_max_num_queries(few):
         client.get(url)

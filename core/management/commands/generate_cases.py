@@ -249,21 +249,29 @@ class _Generator:
         cases = []
         for _ in range(size):
             self.serial += 1
-            target = self.rng.choices(self.targets, self.weights)[0]
             year = self.rng.choice(self.years)
-            # earlier years have moved further along
-            if year < self.now.year and target not in (
-                "closed",
-                "not_elected",
-                "infeasible",
-                "rejected",
-                "accountability",
-            ):
-                target = self.rng.choice(
-                    ["closed", "closed", "closed", "accountability", "not_elected"]
-                )
             place = self.places[self.serial % len(self.places)]
-            cases.append(self.case(target, year, place))
+            cases.append(self.case(self.pick_target(year), year, place))
+        self.write(cases)
+
+    def pick_target(self, year: int) -> str:
+        target = self.rng.choices(self.targets, self.weights)[0]
+        # earlier years have moved further along
+        if year < self.now.year and target not in (
+            "closed",
+            "not_elected",
+            "infeasible",
+            "rejected",
+            "accountability",
+        ):
+            target = self.rng.choice(
+                ["closed", "closed", "closed", "accountability", "not_elected"]
+            )
+        return target
+
+    def write(self, cases: list) -> tuple[list, list]:
+        """Insert the cases built by `case`; returns their projects and processes (and the
+        cases' task objects carry their primary keys)."""
         projects = Project.objects.bulk_create([c["project"] for c in cases], batch_size=BATCH)
         suggestions = Suggestion.objects.bulk_create(
             [c["suggestion"] for c in cases], batch_size=BATCH
@@ -293,6 +301,7 @@ class _Generator:
                     task.owner_permission_obj_pk = str(project.pk)
                 tasks.append(task)
         Task.objects.bulk_create(tasks, batch_size=5000)
+        return projects, processes
 
     def case(self, target: str, year: int, place) -> dict:
         rng = self.rng
@@ -413,7 +422,15 @@ class _Generator:
             created=start,
             finished=finished,
         )
-        return {"project": project, "suggestion": suggestion, "process": process, "tasks": tasks}
+        return {
+            "project": project,
+            "suggestion": suggestion,
+            "process": process,
+            "tasks": tasks,
+            "place": place,
+            "department": department,
+            "target": target,
+        }
 
     def task(self, name, kind, status, created, finished, place, department) -> Task:
         node = getattr(self.flow, name)

@@ -1,0 +1,1 @@
+"""A generated province for load and benchmarks (`manage.py seed_scale`)."""

@@ -1,0 +1,111 @@
+"""The inbox and the queue: filtered, searched, counted per step, sorted by due date;
+several queue steps taken at once."""
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import inbox_messages as messages
+from core.filters.tasks import TaskFilter, human_steps
+from core.selectors import tasks as task_selectors
+from core.services.inbox import CLAIM_LIMIT, tasks_claim
+from core.services.steps import StepRefused
+
+PAGE_SIZE = 25
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its number of rows (counted already) instead of counting them."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__["count"] = count
+
+
+def _task_page(request, qs, *, title, tab):
+    filters = TaskFilter(request.GET or None, queryset=qs, user=request.user)
+    valid = filters.is_valid() if filters.is_bound else True
+    if valid:
+        rows = filters.qs if filters.is_bound else qs
+        by_step = task_selectors.counts_by_step(filters.without_step if filters.is_bound else qs)
+    else:
+        rows, by_step = qs.none(), {}
+    chosen_step = filters.form.cleaned_data.get("step") if valid and filters.is_bound else ""
+    # the per-step counts already say how many rows there are: no second COUNT
+    total = by_step.get(chosen_step, 0) if chosen_step else sum(by_step.values())
+    page = CountedPaginator(rows, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
+    steps = [
+        {"name": name, "title": title_, "count": by_step[name], "chosen": name == chosen_step}
+        for name, title_ in human_steps()
+        if by_step.get(name)
+    ]
+    filtered = filters.is_bound and any(
+        value not in (None, "") for key, value in request.GET.items() if key != "page"
+    )
+    return render(
+        request,
+        "core/task_list.html",
+        {
+            "page": page,
+            "title": title,
+            "tab": tab,
+            "filters": filters,
+            "steps": steps,
+            "filtered": filtered,
+            "claim_limit": CLAIM_LIMIT,
+        },
+        status=200 if valid else 400,
+    )
+
+
+@login_required
+def inbox(request):
+    return _task_page(request, task_selectors.inbox(request.user), title=_("My inbox"), tab="inbox")
+
+
+@login_required
+def queue(request):
+    return _task_page(request, task_selectors.queue(request.user), title=_("Queue"), tab="queue")
+
+
+@login_required
+@require_POST
+def queue_claim(request):
+    """Take the ticked steps of the queue: all of them, or none with the reason."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}) or not back.startswith(
+        "/work/queue/"
+    ):
+        back = "/work/queue/"
+    raw = request.POST.getlist("task")
+    if len(raw) > CLAIM_LIMIT:
+        flash.error(request, messages.CLAIM_TOO_MANY % {"limit": CLAIM_LIMIT})
+        return redirect(back)
+    if not all(value.isdigit() and len(value) < 19 for value in raw):
+        flash.error(request, messages.CLAIM_MALFORMED)
+        return redirect(back)
+    ids = sorted({int(value) for value in raw})
+    found = list(task_selectors.scoped_tasks(request.user).filter(pk__in=ids))
+    if len(found) != len(ids):
+        raise Http404  # a task outside the user's jurisdictions looks missing
+    try:
+        taken = tasks_claim(actor=request.user, tasks=found)
+    except StepRefused as refused:
+        flash.error(request, refused.message)
+        return redirect(back)
+    except PermissionDenied as denied:
+        flash.error(request, str(denied))
+        return redirect(back)
+    flash.success(
+        request,
+        _("%(n)s steps are now in your inbox.") % {"n": len(taken)}
+        if len(taken) != 1
+        else _("The step is now in your inbox."),
+    )
+    return redirect("core:inbox")
