@@ -15,6 +15,7 @@ from core import forms
 from core.models import Category, Jurisdiction, Stage
 from core.selectors import projects as project_selectors
 from core.selectors import tasks as task_selectors
+from core.selectors.case_progress import stage_bar, whose_turn
 from core.selectors.timeline import case_timeline
 from core.services import projects as project_services
 from core.services import suggestions as suggestion_services
@@ -110,13 +111,16 @@ def case_detail(request, pk):
     reports = project.reports.select_related("submitted_by", "signed_off_by").prefetch_related(
         "opinions", "attachments"
     )
+    suggestions = list(project.suggestions.all())
     context = {
         "project": project,
         "open_tasks": open_tasks,
+        "whose_turn": whose_turn(project, open_tasks),
+        "stage_bar": stage_bar(project, suggestions),
         "timeline": case_timeline(project),
         "reports": reports,
         "milestones": project.milestones.all(),
-        "suggestions": project.suggestions.all(),
+        "suggestions": suggestions,
         "monitors": project.monitors.all(),
         "cooperating_units": project.cooperating_units.all(),
         "attachments": project.attachments.filter(report__isnull=True).select_related(
