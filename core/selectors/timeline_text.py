@@ -164,7 +164,9 @@ def _party_decision(value):
 
 
 def _signed_off(value):
-    return _("Signed off") if value else _("Returned with opinions")
+    if value:
+        return _("Signed off on behalf of the monitoring group")
+    return _("Returned with opinions on behalf of the monitoring group")
 
 
 TASK_OUTCOMES: dict[str, Callable[[object], str]] = {

@@ -109,7 +109,7 @@ def case_detail(request, pk):
     for task in open_tasks:
         task.can_take = checks.can_take_task(request.user, task)
     reports = project.reports.select_related("submitted_by", "signed_off_by").prefetch_related(
-        "opinions", "attachments"
+        "opinions__attachments", "attachments"
     )
     suggestions = list(project.suggestions.all())
     context = {
