@@ -59,3 +59,11 @@ def test_case_page_shows_the_sentence_and_the_bar(make_case, world, client):
     assert 'class="whose-turn"' in body and 'class="stage-bar"' in body
     assert case.project.study_department.name in body
     assert 'aria-current="step"' in body
+
+
+def test_the_case_chart_has_a_fixed_size_so_its_labels_stay_legible(make_case, world, client):
+    case = make_case("qh-dh", to="study")
+    client.force_login(world.users[("qh-dh", Role.CONGRESS_OFFICE)])
+    svg = client.get(reverse("core:case_chart", args=[case.project.pk])).content.decode()
+    head = svg[: svg.index(">")]
+    assert 'width="100%"' not in head and 'viewBox="' in head
