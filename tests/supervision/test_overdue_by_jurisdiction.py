@@ -36,7 +36,8 @@ def test_dashboard_overdue_steps_agree_with_the_map_per_township(client, make_ca
     dashboard = client.get(reverse("supervision:dashboard"), {"year": year}).context
     the_map = client.get(reverse("supervision:map", args=["project"]), {"year": year}).context
     assert dashboard["totals"]["overdue_steps"] == the_map["totals"]["overdue"] >= 2
-    rows = {r["jurisdiction"].code: r["overdue_steps"] for r in dashboard["data"]["by_jurisdiction"]}
+    by_jurisdiction = dashboard["data"]["by_jurisdiction"]
+    rows = {r["jurisdiction"].code: r["overdue_steps"] for r in by_jurisdiction}
     map_rows = {r["jurisdiction"].code: r["n"] for r in the_map["by_jurisdiction"]}
     assert rows == map_rows
     assert rows["qh-dh"] >= 1 and rows["qh-xs"] >= 1
