@@ -19,12 +19,16 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 ## Set up and serve http://127.0.0.1:8000 on SQLite with Celery eager and the demo data.
+# DEBUG stays off, as in production: the site's own error pages, static files served by
+# WhiteNoise from collectstatic, uploaded files by Django (SERVE_MEDIA) on this one machine.
+PORT ?= 8000
 run: venv
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py setup_schedule
-	DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(PY) manage.py seed_demo
-	@echo "Open http://127.0.0.1:8000/  (logins above; password demo-2026)"
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_schedule
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(PY) manage.py seed_demo
+	$(PY) manage.py collectstatic --noinput -v0
+	@echo "Open http://127.0.0.1:$(PORT)/  (logins above; password demo-2026)"
+	SERVE_MEDIA=1 $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .
