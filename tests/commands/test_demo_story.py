@@ -49,3 +49,26 @@ def test_demo_story_dates_votes_and_overdue_steps():
     for jurisdiction in {row["jurisdiction"] for row in per}:
         assert {(jurisdiction, y) for y in (2024, 2025, 2026)} <= years
     assert datetime.date(2024, 1, 1) <= min(p.voted_on for p in projects if p.voted_on)
+    # what supervisors see: non-zero medians, a three-year trend, overdue figures agreeing
+    from django.contrib.auth.models import User
+
+    from core.selectors import process_map
+    from core.selectors.dashboard import dashboard_figures, resolve_filters
+
+    supervisor = User.objects.get(username="qh.supervisor")
+    filters = resolve_filters(supervisor, code="qh", year="all", category=None)
+    figures = process_map.step_figures(supervisor, filters)
+    medians = {
+        name: fig.median_days for name, fig in figures.items() if fig.median_days is not None
+    }
+    for step in ("study_feasibility", "review_by_party", "submit_plan", "review_report"):
+        assert 1 <= medians[step] <= 120, (step, medians)
+    data = dashboard_figures(supervisor, filters)
+    trend = {row["year"]: row for row in data["by_year"]}
+    for year in (2024, 2025):
+        assert trend[year]["registered"] > trend[year]["elected"] >= trend[year]["completed"] > 0
+        assert 50 < trend[year]["satisfaction"] < 100
+    assert trend[2026]["elected"] > 0
+    per_township = process_map.overdue_steps_by_jurisdiction(supervisor, filters)
+    assert sum(per_township.values()) == sum(f.overdue for f in figures.values()) > 0
+    assert len([n for n in per_township.values() if n]) >= 3  # several places are behind
