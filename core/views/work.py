@@ -317,7 +317,8 @@ def suggestion_route(request, pk):
     suggestion = project_selectors.suggestion_for_user(request.user, pk)
     if not checks.can_route_suggestion(request.user, suggestion):
         raise PermissionDenied
-    form = forms.RouteForm(request.POST or None, initial={"level": suggestion.route_level})
+    level = suggestion.route_level or forms.default_route_level(suggestion.jurisdiction)
+    form = forms.RouteForm(request.POST or None, initial={"level": level})
     if request.method == "POST" and form.is_valid():
         try:
             suggestion_services.suggestion_route(
@@ -347,12 +348,14 @@ def project_register(request):
     jurisdiction = _pick_jurisdiction(request, Step.REGISTER_PROJECT)
     from django.utils import timezone
 
-    initial = {"year": timezone.localdate().year + 1}
+    initial = {}
     if request.GET.get("suggestion"):
         initial["suggestions"] = [s for s in request.GET.getlist("suggestion") if s.isdigit()]
+    form_year = timezone.localdate().year + 1
     form = forms.RegisterProjectForm(
         request.POST or None, jurisdiction=jurisdiction, initial=initial
     )
+    form.initial.setdefault("year", form_year)
     if request.method == "POST" and form.is_valid():
         try:
             project = project_services.project_register(
