@@ -19,12 +19,22 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 ## Set up and serve http://127.0.0.1:8000 on SQLite with Celery eager and the demo data.
-run: venv
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py setup_schedule
-	DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(PY) manage.py seed_demo
-	@echo "Open http://127.0.0.1:8000/  (logins above; password demo-2026)"
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+# DEBUG stays off, as in production: the site's own error pages, static files served by
+# WhiteNoise from collectstatic, uploaded files through the views that check the reader's
+# scope. A secret key of this machine is made once in var/secret_key (not committed).
+PORT ?= 8000
+LOCAL_KEY = var/secret_key
+$(LOCAL_KEY):
+	@mkdir -p var
+	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(64))" > $(LOCAL_KEY)
+run: venv $(LOCAL_KEY)
+	SECRET_KEY=$$(cat $(LOCAL_KEY)) $(PY) manage.py migrate --noinput
+	SECRET_KEY=$$(cat $(LOCAL_KEY)) $(PY) manage.py setup_schedule
+	SECRET_KEY=$$(cat $(LOCAL_KEY)) EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
+	  $(PY) manage.py seed_demo
+	SECRET_KEY=$$(cat $(LOCAL_KEY)) $(PY) manage.py collectstatic --noinput -v0
+	@echo "Open http://127.0.0.1:$(PORT)/  (logins above; password demo-2026)"
+	SECRET_KEY=$$(cat $(LOCAL_KEY)) $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 # (DEBUG=1: outside DEBUG the project refuses to start without its own SECRET_KEY;
 # tests/deploy checks the production settings themselves.)

@@ -9,6 +9,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import transaction
 
@@ -159,6 +160,7 @@ class DemoWorld:
         self.users: dict[tuple[str, str], User] = {}
         self.jurisdictions: dict[str, Jurisdiction] = {}
         self.offices: dict[tuple[str, str], Office] = {}
+        self._password_hash: str | None = None
 
     # -- organisation --------------------------------------------------------------
     def _user(self, username, name, role, jurisdiction, office=None):
@@ -166,8 +168,12 @@ class DemoWorld:
             username=username, defaults={"first_name": name, "email": f"{username}@demo.invalid"}
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+            # one hash for every demo login (they share a published password): building
+            # the demo does not spend a second per user on key stretching
+            if self._password_hash is None:
+                self._password_hash = make_password(DEMO_PASSWORD)
+            user.password = self._password_hash
+            user.save(update_fields=["password"])
         organisation.role_assign(
             actor=None, user=user, role=role, jurisdiction=jurisdiction, office=office
         )
@@ -357,15 +363,26 @@ class CaseDriver:
             comment=comment,
         )
 
-    def vote(self, elected=True):
-        """The congress vote, held on paper and recorded as a paper session by two
-        tellers: the outcome of a case comes only from a session's announcement."""
+    def vote(self, elected=True, voted_on=None):
+        """The congress vote, held on paper and entered as a paper session by two tellers
+        (the outcome of a case comes only from a session's announcement); of the deputies
+        present, all but one vote for an elected project, one for one that is not."""
         from core.demo_voting import paper_vote
 
         self.refresh()
-        paper_vote(self.w, self.code, [(self.project, elected)])
+        paper_vote(
+            self.w,
+            self.code,
+            [(self.project, elected)],
+            held_on=voted_on or datetime.date(YEAR, 1, 15),
+        )
 
     def plan_and_group(self):
+        self.plan()
+        self.group()
+
+    def plan(self, deadline=None, year=None):
+        year = year or YEAR
         projects.project_submit_plan(
             actor=self.w._u(self.code, self.dept),
             task=self.task("submit_plan"),
@@ -373,13 +390,15 @@ class CaseDriver:
             responsible=self.w._name(),
             budget=self.project.budget,
             fund_source="区财政专项资金",
-            deadline=datetime.date(YEAR, 11, 30),
+            deadline=deadline or datetime.date(year, 11, 30),
             targets="年底前完工并投入使用",
             milestones=[
-                ("完成设计招标", datetime.date(YEAR, 3, 31)),
-                ("主体工程完工", datetime.date(YEAR, 9, 30)),
+                ("完成设计招标", datetime.date(year, 3, 31)),
+                ("主体工程完工", datetime.date(year, 9, 30)),
             ],
         )
+
+    def group(self):
         deputies = list(Deputy.objects.filter(jurisdiction__code=self.code).order_by("pk"))
         start = self.project.pk % 5
         projects.project_assign_monitoring_group(
@@ -392,11 +411,11 @@ class CaseDriver:
         deputy = self.project.monitors.order_by("pk").first()
         return deputy.user
 
-    def report(self, quarter, progress, completed=False):
+    def report(self, quarter, progress, completed=False, year=None):
         supervision.report_submit(
             actor=self.w._u(self.code, self.dept),
             task=self.task("submit_report"),
-            year=YEAR,
+            year=year or YEAR,
             quarter=quarter,
             progress=progress,
             funds_spent=progress,
@@ -437,11 +456,11 @@ class CaseDriver:
             actor=self.w._u(self.code, Role.CONGRESS_OFFICE), project=self.project, rate=rate
         )
 
-    def hearing(self):
+    def hearing(self, meeting_date=None):
         projects.project_record_accountability(
             actor=self.w._u(self.code, Role.CONGRESS_OFFICE),
             task=self.task("record_accountability"),
-            meeting_date=datetime.date(YEAR, 12, 20),
+            meeting_date=meeting_date or datetime.date(YEAR, 12, 20),
             explanation="工期延误，原因是征地协调不畅。",
             questions_answers="问：何时完成整改？答：明年一季度。",
         )
@@ -506,7 +525,9 @@ def build_demo() -> DemoWorld:
         )
     demo_county = world.jurisdictions["qh"]
     if not Project.objects.filter(jurisdiction__path__startswith=demo_county.path).exists():
-        world.build_cases()
+        from core.demo_story import Story
+
+        Story(world).build()
         from core.demo_voting import seed_voting
 
         seed_voting(world)

@@ -47,7 +47,7 @@ def _approved(world, code, projects, *, kind, method, rules, year, title, held_o
     return session
 
 
-def paper_vote(world, code, outcomes, *, year=None):
+def paper_vote(world, code, outcomes, *, year=None, held_on=None):
     """A project vote held on paper and entered by two tellers: `outcomes` is a list of
     (project, elected). Counts are consistent with the deputies present."""
     projects = [p for p, _e in outcomes]
@@ -63,7 +63,7 @@ def paper_vote(world, code, outcomes, *, year=None):
         rules={"seats": seats, "differential": [0, len(projects)]},
         year=year,
         title=f"{year}年{world.jurisdictions[code].name}民生实事项目票决（纸质）",
-        held_on=datetime.date(year, 1, 15),
+        held_on=held_on or datetime.date(year, 1, 15),
     )
     congress = world.users[(code, Role.CONGRESS_OFFICE)]
     voting.session_open(actor=congress, session=session)

@@ -65,6 +65,14 @@ class PublicSuggestionForm(forms.Form):
         return ""
 
 
+def default_route_level(jurisdiction) -> str:
+    """Where a suggestion usually goes: a county's up to the county, a township's or a
+    street's to the township or street itself."""
+    from core.models import Level
+
+    return RouteLevel.DISTRICT if jurisdiction.level == Level.COUNTY else RouteLevel.STREET
+
+
 class RouteForm(forms.Form):
     level = forms.ChoiceField(label=_("Route to"), choices=RouteLevel.choices)
     community = forms.ModelChoiceField(
@@ -132,6 +140,24 @@ class RegisterProjectForm(forms.Form):
             status__in=[SuggestionStatus.RECEIVED, SuggestionStatus.ACCEPTED],
         ).order_by("-created")
         self.fields["suggestions"].label_from_instance = lambda s: f"{s.receipt_code} · {s.title}"
+        chosen = self.initial.get("suggestions")
+        if not self.is_bound and chosen:
+            queryset = self.fields["suggestions"].queryset.filter(pk__in=chosen)
+            self._prefill(list(queryset.order_by("created", "pk")))
+
+    def _prefill(self, chosen) -> None:
+        """A project registered from suggestions starts with what they say."""
+        if not chosen:
+            return
+        first = chosen[0]
+        self.initial.setdefault("title", first.title)
+        if first.category_id:
+            self.initial.setdefault("category", first.category_id)
+        self.initial.setdefault("reason", "\n\n".join(s.text for s in chosen))
+        places = [s.location for s in chosen if s.location]
+        if places:
+            self.initial.setdefault("location", "、".join(dict.fromkeys(places)))
+        self.initial.setdefault("year", first.year + 1)
 
     def clean_budget(self):
         budget = self.cleaned_data.get("budget")

@@ -26,7 +26,7 @@ SECRET_KEY = env.str("SECRET_KEY", default="") or (DEVELOPMENT_SECRET_KEY if DEB
 if not SECRET_KEY:
     raise ImproperlyConfigured(
         "SECRET_KEY is not set. Production needs its own key (see "
-        "deploy/production.env.example); `make run` sets DEBUG=1, which may use a built-in one."
+        "deploy/production.env.example); `make run` makes one of its own in var/secret_key."
     )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include("core.web_urls.oversight")),
     path("", include("core.web_urls.deputies")),
     path("", include("core.web_urls.inbox")),
+    path("", include("core.web_urls.help")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

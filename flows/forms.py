@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core import messages
 from core.models import Deputy, Office, OfficeKind, PartyDecision
+from core.selectors.calendar import next_report_period
+
+# How many opinions a returned report can carry in one go (each its own field).
+OPINION_FIELDS = 5
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -68,6 +72,11 @@ class FeasibilityForm(StepForm):
         label=_("Estimated budget (10k yuan)"), required=False, max_digits=12, decimal_places=2
     )
     fund_source = forms.CharField(label=_("Fund source"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.update(budget=self.project.budget, fund_source=self.project.fund_source)
 
     def clean(self):
         data = super().clean()
@@ -208,12 +217,10 @@ class ReportForm(StepForm):
             for m in self.project.milestones.exclude(status="done")
         ]
         if not self.is_bound:
-            from django.utils import timezone
-
-            today = timezone.localdate()
+            year, quarter = next_report_period(self.project)
             self.initial.update(
-                year=today.year,
-                quarter=(today.month - 1) // 3 + 1,
+                year=year,
+                quarter=quarter,
                 progress=self.project.progress,
                 funds_spent=self.project.funds_spent,
             )
@@ -237,41 +244,64 @@ class ReportForm(StepForm):
 
 
 class ReviewReportForm(StepForm):
+    """The monitoring group signs off or returns the report; each opinion is its own
+    field, so each is answered on its own."""
+
     decision = forms.ChoiceField(
         label=_("Decision"),
         widget=forms.RadioSelect,
         choices=[("sign_off", _("Sign off")), ("return", _("Return with opinions"))],
     )
-    opinions = forms.CharField(
-        label=_("Opinions"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
-        help_text=_("Separate opinions by a blank line; each must be answered."),
-    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, OPINION_FIELDS + 1):
+            self.fields[f"opinion_{n}"] = forms.CharField(
+                label=_("Opinion %(n)s") % {"n": n},
+                widget=forms.Textarea(attrs={"rows": 2 if n > 1 else 3}),
+                required=False,
+                help_text=_("One opinion per field; the lead unit answers each.") if n == 1 else "",
+            )
+
+    def opinion_list(self) -> list[str]:
+        texts = (self.cleaned_data.get(f"opinion_{n}") for n in range(1, OPINION_FIELDS + 1))
+        return [t.strip() for t in texts if t and t.strip()]
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "return" and not (data.get("opinions") or "").strip():
-            self.add_error("opinions", messages.OPINION_REQUIRED_WHEN_RETURNED)
+        if data.get("decision") == "return" and not self.opinion_list():
+            self.add_error("opinion_1", messages.OPINION_REQUIRED_WHEN_RETURNED)
         return data
 
 
 class AnswerOpinionsForm(StepForm):
+    """One answer, and optionally one file, for each open opinion."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         report = self.project.reports.order_by("-submitted_at", "-pk").first()
         self.open_opinions = (
             list(report.opinions.filter(answered_at__isnull=True)) if report else []
         )
-        for opinion in self.open_opinions:
+        for n, opinion in enumerate(self.open_opinions, start=1):
             self.fields[f"answer_{opinion.pk}"] = forms.CharField(
-                label=opinion.text,
+                label=_("Answer to opinion %(n)s: %(text)s") % {"n": n, "text": opinion.text},
                 widget=forms.Textarea(attrs={"rows": 3}),
                 error_messages={"required": messages.ANSWER_EVERY_OPINION},
+            )
+            self.fields[f"file_{opinion.pk}"] = forms.FileField(
+                label=_("Attachment for opinion %(n)s") % {"n": n}, required=False
             )
 
     def answers(self):
         return {o.pk: self.cleaned_data.get(f"answer_{o.pk}", "") for o in self.open_opinions}
+
+    def answer_files(self):
+        return {
+            o.pk: self.cleaned_data[f"file_{o.pk}"]
+            for o in self.open_opinions
+            if self.cleaned_data.get(f"file_{o.pk}")
+        }
 
 
 class AcceptanceForm(StepForm):

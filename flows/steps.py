@@ -93,12 +93,14 @@ def _review_report(actor, task, form):
         actor=actor,
         task=task,
         sign_off=form.cleaned_data["decision"] == "sign_off",
-        opinions=form.cleaned_data["opinions"],
+        opinions=form.opinion_list(),
     )
 
 
 def _answer_opinions(actor, task, form):
-    return supervision.opinions_answer(actor=actor, task=task, answers=form.answers())
+    return supervision.opinions_answer(
+        actor=actor, task=task, answers=form.answers(), attachments=form.answer_files()
+    )
 
 
 def _accept_completion(actor, task, form):
@@ -129,7 +131,7 @@ STEPS: dict[str, StepSpec] = {
     "assign_monitoring_group": StepSpec(forms.MonitoringGroupForm, _assign_monitoring_group),
     "submit_report": StepSpec(forms.ReportForm, _submit_report, multipart=True),
     "review_report": StepSpec(forms.ReviewReportForm, _review_report),
-    "answer_opinions": StepSpec(forms.AnswerOpinionsForm, _answer_opinions),
+    "answer_opinions": StepSpec(forms.AnswerOpinionsForm, _answer_opinions, multipart=True),
     "accept_completion": StepSpec(forms.AcceptanceForm, _accept_completion),
     "record_accountability": StepSpec(forms.AccountabilityForm, _record_accountability),
 }

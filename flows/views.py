@@ -75,12 +75,30 @@ class StepView(LoginRequiredMixin, View):
         return self.render(form, status=400)
 
     def render(self, form, status=200):
-        return render(
-            self.request,
-            self.template_name,
-            {"form": form, "task": self.task, "project": self.project, "spec": self.spec},
-            status=status,
+        from core.selectors.case_progress import step_holder
+
+        from .step_help import STEP_HELP
+
+        name = self.task.flow_task.name
+        report = (
+            self.project.reports.order_by("-submitted_at", "-pk")
+            .select_related("submitted_by")
+            .prefetch_related("attachments", "opinions__attachments")
+            .first()
         )
+        context = {
+            "form": form,
+            "task": self.task,
+            "project": self.project,
+            "spec": self.spec,
+            "step_name": name,
+            "step_help": STEP_HELP.get(name, ""),
+            "step_holder": step_holder(self.project, name),
+            "report": report,
+            "suggestions": self.project.suggestions.all(),
+            "milestones": self.project.milestones.all(),
+        }
+        return render(self.request, self.template_name, context, status=status)
 
 
 class TaskAssignView(LoginRequiredMixin, View):

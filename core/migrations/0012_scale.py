@@ -13,7 +13,7 @@ INDEX = "core_scale_task_queue_idx"
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0007_trust"),
+        ('core', '0011_hardening'),
         ("viewflow", "0015_task_scheduled"),
     ]
 

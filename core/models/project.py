@@ -536,6 +536,14 @@ class Attachment(models.Model):
         on_delete=models.SET_NULL,
         related_name="attachments",
     )
+    opinion = models.ForeignKey(
+        "Opinion",
+        verbose_name=_("answering the opinion"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+    )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
     name = models.CharField(_("name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))

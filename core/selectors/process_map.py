@@ -21,6 +21,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
@@ -233,6 +234,57 @@ def step_projects(user, filters: Filters, node, *, overdue: bool = False):
         tasks = Task.objects.filter(process_id=OuterRef("process"), flow_task=node)
         tasks = tasks.filter(overdue_q(node.flow_class) if overdue else Q(status__in=OPEN_STATUSES))
         projects = projects.filter(Exists(tasks))
+        # the open step's due date (the calendar's) and since when it is open
+        open_task = Task.objects.filter(
+            process_id=OuterRef("process"), flow_task=node, status__in=OPEN_STATUSES
+        ).order_by("-pk")
+        projects = projects.annotate(
+            step_due=Subquery(open_task.values("deadline__due")[:1]),
+            step_opened=Subquery(open_task.values("created")[:1]),
+        )
     return projects.select_related(*PROJECT_RELATED).order_by(
         "-year", "jurisdiction__path", "created", "pk"
     )
+
+
+def overdue_steps_by_jurisdiction(user, filters: Filters, flow_class=None) -> dict[int, int]:
+    """Overdue open steps per jurisdiction of the cases in scope: the same count as the
+    map's (`overdue_q`), one query."""
+    flow_class = flow_class or project_flow()
+    rows = (
+        Task.objects.filter(process_id__in=scope_processes(user, filters))
+        .filter(overdue_q(flow_class))
+        .order_by()
+        .values("process__projectprocess__project__jurisdiction_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["process__projectprocess__project__jurisdiction_id"]: row["n"] for row in rows}
+
+
+def rolled_up(filters: Filters, per_jurisdiction: dict[int, int]) -> list[dict]:
+    """The chosen jurisdiction's own count, then each child's over its subtree."""
+    root = filters.root
+    if root is None:
+        return []
+    subtree = [j for j in filters.roots if j.path.startswith(root.path)]
+    rows = [{"jurisdiction": root, "own": True, "n": per_jurisdiction.get(root.pk, 0)}]
+    for child in (j for j in subtree if j.parent_id == root.pk):
+        inside = [j.pk for j in subtree if j.path.startswith(child.path)]
+        rows.append(
+            {
+                "jurisdiction": child,
+                "own": False,
+                "n": sum(per_jurisdiction.get(pk, 0) for pk in inside),
+            }
+        )
+    return rows
+
+
+def step_due(node, task_due: datetime.date | None, task_created) -> datetime.date | None:
+    """When a case's open step was due: the calendar's date, or the allowance's end."""
+    if task_due is not None:
+        return task_due
+    days = STEP_DUE_DAYS.get(node.name)
+    if days is None or task_created is None:
+        return None
+    return timezone.localtime(task_created).date() + datetime.timedelta(days=days)

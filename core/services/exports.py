@@ -18,8 +18,10 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from viewflow.workflow.status import STATUS
 
 from core.models import Band, Project, QuarterlyReport, ReportStatus
+from core.models.calendar import TaskDeadline
 from core.models.meetings import ProjectRating, RatingPurpose
 from core.models.reporting import ExportJob, ExportKind, JobStatus
 from permissions.checks import can_view_supervision
@@ -255,6 +257,8 @@ PROGRESS_QUARTER = (
 )
 PROGRESS_TAIL = (
     gettext_lazy("Stage"),
+    gettext_lazy("Next step due"),
+    gettext_lazy("Days overdue"),
     gettext_lazy("Accepted on"),
     gettext_lazy("Satisfaction rate %"),
 )
@@ -269,9 +273,14 @@ QUARTER_NAMES = {
 def progress_workbook(job: ExportJob, projects, total: int, progress: Callable) -> bytes:
     """A row per project, a column group per quarter (the table offices send upward)."""
     reports = QuarterlyReport.objects.filter(year=job.year).order_by("submitted_at", "pk")
+    open_deadlines = TaskDeadline.objects.filter(
+        task__status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    ).order_by("due", "pk")
     projects = projects.prefetch_related(
-        Prefetch("reports", queryset=reports, to_attr="export_reports")
+        Prefetch("reports", queryset=reports, to_attr="export_reports"),
+        Prefetch("deadlines", queryset=open_deadlines, to_attr="open_deadlines"),
     )
+    today = timezone.localdate()
     fixed, per_quarter, tail = len(PROGRESS_FIXED), len(PROGRESS_QUARTER), len(PROGRESS_TAIL)
     width = fixed + per_quarter * len(QUARTERS) + tail
     title = _("%(year)s livelihood projects: progress — %(name)s") % {
@@ -315,8 +324,11 @@ def progress_workbook(job: ExportJob, projects, total: int, progress: Callable) 
                     report.problems,
                     str(statuses.get(report.status, report.status)),
                 ]
+        due = project.open_deadlines[0].due if project.open_deadlines else None
         values += [
             project.get_stage_display(),
+            due,
+            (today - due).days if due and due < today else None,
             timezone.localtime(project.accepted_at).date() if project.accepted_at else None,
             _number(project.satisfaction_rate),
         ]

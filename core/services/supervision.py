@@ -1,5 +1,6 @@
 """Writes of the supervision loop: progress reports, opinions, answers, attachments."""
 
+import re
 from decimal import Decimal
 from pathlib import PurePath
 
@@ -49,7 +50,7 @@ def validate_upload(upload) -> None:
         )
 
 
-def _attach(*, actor, project, upload, report=None) -> Attachment:
+def _attach(*, actor, project, upload, report=None, opinion=None) -> Attachment:
     validate_upload(upload)
     return create_with_reason(
         Attachment,
@@ -57,6 +58,7 @@ def _attach(*, actor, project, upload, report=None) -> Attachment:
         why=_("Attachment “%(name)s”") % {"name": upload.name},
         project=project,
         report=report,
+        opinion=opinion,
         file=upload,
         name=PurePath(upload.name).name[:200],
         size=upload.size,
@@ -156,9 +158,22 @@ def report_submit(
     return report
 
 
-def report_review(*, actor, task, sign_off: bool, opinions: str = "") -> QuarterlyReport:
-    """The monitoring group signs a report off, or returns it with opinions to answer."""
-    if not sign_off and not opinions.strip():
+def opinion_texts(opinions: str | list[str]) -> list[str]:
+    """Opinions as a list: given one by one, or as one text separated by blank lines
+    (whatever the line endings)."""
+    if isinstance(opinions, str):
+        opinions = re.split(r"\n\s*\n", opinions.replace("\r\n", "\n").replace("\r", "\n"))
+    return [text.strip() for text in opinions if text and text.strip()]
+
+
+def report_review(
+    *, actor, task, sign_off: bool, opinions: str | list[str] = ""
+) -> QuarterlyReport:
+    """The monitoring group signs a report off, or returns it with opinions to answer.
+
+    One member acts on the group's behalf; the record says so."""
+    texts = opinion_texts(opinions)
+    if not sign_off and not texts:
         raise ValidationError({"opinions": messages.OPINION_REQUIRED_WHEN_RETURNED})
     with task_step(actor=actor, task=task, node=_flow().review_report) as activation:
         project = activation.process.project
@@ -168,14 +183,14 @@ def report_review(*, actor, task, sign_off: bool, opinions: str = "") -> Quarter
             report.signed_off_by = actor
             report.signed_off_at = timezone.now()
             save_with_reason(report, actor=actor, reason=_("Signed off by the monitoring group"))
-            if opinions.strip():
+            for text in texts:
                 create_with_reason(
                     Opinion,
                     actor=actor,
                     why=_("Opinion with the sign-off"),
                     project=project,
                     report=report,
-                    text=opinions.strip(),
+                    text=text,
                     author=actor,
                     answer="—",
                     answered_at=timezone.now(),
@@ -183,7 +198,7 @@ def report_review(*, actor, task, sign_off: bool, opinions: str = "") -> Quarter
         else:
             report.status = ReportStatus.RETURNED
             save_with_reason(report, actor=actor, reason=_("Returned with opinions"))
-            for text in [line.strip() for line in opinions.split("\n\n") if line.strip()]:
+            for text in texts:
                 create_with_reason(
                     Opinion,
                     actor=actor,
@@ -197,8 +212,14 @@ def report_review(*, actor, task, sign_off: bool, opinions: str = "") -> Quarter
     return report
 
 
-def opinions_answer(*, actor, task, answers: dict[int, str]) -> QuarterlyReport:
-    """The lead unit answers every open opinion; the report goes back for sign-off."""
+def opinions_answer(
+    *, actor, task, answers: dict[int, str], attachments: dict | None = None
+) -> QuarterlyReport:
+    """The lead unit answers every open opinion, each with an optional file; the report
+    goes back for sign-off."""
+    attachments = attachments or {}
+    for upload in attachments.values():
+        validate_upload(upload)
     with task_step(actor=actor, task=task, node=_flow().answer_opinions) as activation:
         project = activation.process.project
         report = project.reports.order_by("-submitted_at", "-pk").first()
@@ -210,6 +231,14 @@ def opinions_answer(*, actor, task, answers: dict[int, str]) -> QuarterlyReport:
             opinion.answered_by = actor
             opinion.answered_at = timezone.now()
             save_with_reason(opinion, actor=actor, reason=_("Opinion answered"))
+            if attachments.get(opinion.pk):
+                _attach(
+                    actor=actor,
+                    project=project,
+                    upload=attachments[opinion.pk],
+                    report=report,
+                    opinion=opinion,
+                )
         report.status = ReportStatus.ANSWERED
         save_with_reason(report, actor=actor, reason=_("Opinions answered"))
     return report

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
@@ -205,6 +206,19 @@ def process_map_page(request, flow):
         raise Http404
     filters = _filters(request)
     figures = process_map.step_figures(request.user, filters, flow_class)
+    by_jurisdiction = process_map.rolled_up(
+        filters, process_map.overdue_steps_by_jurisdiction(request.user, filters, flow_class)
+    )
+    for row in by_jurisdiction:
+        row["url"] = (
+            None
+            if row["own"]
+            else _url(
+                "supervision:map",
+                flow,
+                **{**filters.as_params(), "under": row["jurisdiction"].code},
+            )
+        )
 
     def link_for(step, overdue=False):
         return _url(
@@ -224,6 +238,7 @@ def process_map_page(request, flow):
             "flow_title": flow_class.process_title,
             "svg": heat_map_svg(flow, figures, link_for),
             "steps": _map_steps(flow, figures, link_for),
+            "by_jurisdiction": by_jurisdiction,
             "totals": {
                 "now": sum(f.now for f in figures.values()),
                 "overdue": sum(f.overdue for f in figures.values()),
@@ -242,6 +257,17 @@ def map_step(request, flow, step):
     filters = _filters(request)
     overdue = request.GET.get("overdue") == "1"
     qs = process_map.step_projects(request.user, filters, node, overdue=overdue)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for project in page.object_list:
+        project.due = (
+            process_map.step_due(node, project.step_due, project.step_opened)
+            if hasattr(project, "step_due")
+            else None
+        )
+        project.days_overdue = (
+            (today - project.due).days if project.due and project.due < today else 0
+        )
     return render(
         request,
         "supervision/map_step.html",
@@ -251,7 +277,7 @@ def map_step(request, flow, step):
             "node": node,
             "overdue": overdue,
             "due_days": process_map.STEP_DUE_DAYS.get(step),
-            "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page,
             "map_url": _url("supervision:map", flow, **filters.as_params()),
         },
     )
@@ -317,7 +343,18 @@ def dashboard(request):
     totals = data["totals"]
     suggestion_params = filters.as_params()
     by_jurisdiction = data["by_jurisdiction"]
+    overdue_steps = process_map.overdue_steps_by_jurisdiction(request.user, filters)
+    steps_rolled = {
+        r["jurisdiction"].pk: r["n"] for r in process_map.rolled_up(filters, overdue_steps)
+    }
+    totals["overdue_steps"] = sum(overdue_steps.values())
     for row in by_jurisdiction:
+        row["overdue_steps"] = steps_rolled.get(row["jurisdiction"].pk, 0)
+        row["overdue_steps_url"] = _url(
+            "supervision:map",
+            "project",
+            **{**filters.as_params(), "under": row["jurisdiction"].code},
+        )
         code = row["jurisdiction"].code
         params = {k: v for k, v in filters.as_params().items() if k != "under"}
         # the chosen jurisdiction's own cases; each child with its whole subtree
@@ -344,6 +381,7 @@ def dashboard(request):
         "data": data,
         "totals": totals,
         "figures": _figure_links(filters, totals),
+        "map_url": _url("supervision:map", "project", **filters.as_params()),
         "bands": [
             (name, dashboard_selectors.SET_LABELS[name], totals[name], cases_url(filters, set=name))
             for name in ("band_commend", "band_normal", "band_accountability")

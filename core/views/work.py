@@ -17,6 +17,7 @@ from core.models import Category, Jurisdiction, Stage
 from core.selectors import projects as project_selectors
 from core.selectors import suggestions as suggestion_selectors
 from core.selectors import tasks as task_selectors
+from core.selectors.case_progress import stage_bar, whose_turn
 from core.selectors.timeline import case_timeline
 from core.services import projects as project_services
 from core.services import suggestions as suggestion_services
@@ -27,6 +28,7 @@ from permissions.roles import Step
 from permissions.scope import home_jurisdictions, readable_jurisdictions
 
 PAGE_SIZE = 25
+CASE_CHART_SCALE = 0.8
 
 
 def _page(request, qs):
@@ -93,15 +95,18 @@ def case_detail(request, pk):
     for task in open_tasks:
         task.can_take = checks.can_take_task(request.user, task)
     reports = project.reports.select_related("submitted_by", "signed_off_by").prefetch_related(
-        "opinions", "attachments"
+        "opinions__attachments", "attachments"
     )
+    suggestions = list(project.suggestions.all())
     context = {
         "project": project,
         "open_tasks": open_tasks,
+        "whose_turn": whose_turn(project, open_tasks),
+        "stage_bar": stage_bar(project, suggestions),
         "timeline": case_timeline(project),
         "reports": reports,
         "milestones": project.milestones.all(),
-        "suggestions": project.suggestions.all(),
+        "suggestions": suggestions,
         "monitors": project.monitors.all(),
         "cooperating_units": project.cooperating_units.all(),
         "attachments": project.attachments.filter(report__isnull=True).select_related(
@@ -129,7 +134,14 @@ def case_chart(request, pk):
 
     grid = chart.calc_layout_data(ProjectFlow)
     chart.calc_cell_status(ProjectFlow, grid, project.process.pk)
-    return HttpResponse(chart.grid_to_svg(grid), content_type="image/svg+xml")
+    # A fixed size: the page scrolls the chart sideways rather than shrink its labels.
+    svg = chart.grid_to_svg(grid).replace(
+        'width="100%" height="100%"',
+        f'width="{round(grid.width * CASE_CHART_SCALE)}" '
+        f'height="{round(grid.height * CASE_CHART_SCALE)}"',
+        1,
+    )
+    return HttpResponse(svg, content_type="image/svg+xml")
 
 
 def _case_action(request, pk, *, form_class, perform, success, check=None):
@@ -274,10 +286,9 @@ def suggestion_route(request, pk):
     suggestion = project_selectors.suggestion_for_user(request.user, pk)
     if not checks.can_route_suggestion(request.user, suggestion):
         raise PermissionDenied
+    level = suggestion.route_level or forms.default_route_level(suggestion.jurisdiction)
     form = forms.RouteForm(
-        request.POST or None,
-        initial={"level": suggestion.route_level},
-        jurisdiction=suggestion.jurisdiction,
+        request.POST or None, initial={"level": level}, jurisdiction=suggestion.jurisdiction
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -310,12 +321,14 @@ def project_register(request):
     jurisdiction = _pick_jurisdiction(request, Step.REGISTER_PROJECT)
     from django.utils import timezone
 
-    initial = {"year": timezone.localdate().year + 1}
+    initial = {}
     if request.GET.get("suggestion"):
         initial["suggestions"] = [s for s in request.GET.getlist("suggestion") if s.isdigit()]
+    form_year = timezone.localdate().year + 1
     form = forms.RegisterProjectForm(
         request.POST or None, jurisdiction=jurisdiction, initial=initial
     )
+    form.initial.setdefault("year", form_year)
     if request.method == "POST" and form.is_valid():
         try:
             project = project_services.project_register(

@@ -26,7 +26,11 @@ def test_seed_demo_builds_every_stage_and_is_idempotent():
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     first = counts()
-    assert 25 <= first["Project"] <= 60
+    assert 60 <= first["Project"] <= 200
+    # three years whose titles are distinct within each jurisdiction
+    assert set(Project.objects.values_list("year", flat=True)) >= {2024, 2025, 2026}
+    titles = list(Project.objects.values_list("jurisdiction", "title"))
+    assert len(titles) == len(set(titles))
     assert {"qh", "qh-dh", "qh-xs", "qh-nm"} <= set(
         Jurisdiction.objects.values_list("code", flat=True)
     )

@@ -51,6 +51,9 @@ def build_state(world):
     planning = build_case(world, 2, "planning")
     closed = build_case(world, 3, "closed_commend")
     candidates = [build_case(world, n, "candidate") for n in (4, 5, 6)]
+    reviewing = build_case(world, 7, "party_review")
+    reported = build_case(world, 8, "report_review")
+    returned = build_case(world, 9, "answer_opinions")
 
     # the department has taken the study into its inbox
     dept_user = office_user(world, studied.study_department)
@@ -92,6 +95,11 @@ def build_state(world):
         "dept_user": dept_user.username,
         "planning_user": office_user(world, planning.lead_unit).username,
         "receipt": suggestion.receipt_code,
+        "reviewing": reviewing,
+        "reported": reported,
+        "monitor": reported.monitors.order_by("pk").first().user.username,
+        "returned": returned,
+        "returned_user": office_user(world, returned.lead_unit).username,
     }
 
 
@@ -140,6 +148,8 @@ def test_the_main_pages_have_no_serious_accessibility_violation(fresh_world, new
         new_page,
         {
             None: [
+                ("user guide", "/help/"),
+                ("user guide of a role", "/help/department/"),
                 ("front page", "/"),
                 ("public board", f"/board/{CODE}/"),
                 ("suggestion form", f"/suggest/?j={CODE}"),
@@ -176,10 +186,34 @@ def test_the_main_pages_have_no_serious_accessibility_violation(fresh_world, new
             "qh.supervisor": [
                 ("dashboard", "/work/supervision/dashboard/"),
                 ("process map", "/work/supervision/map/project/"),
+                ("cases at a step", "/work/supervision/map/project/submit_plan/?year=all"),
             ],
         },
         found,
     )
+    # the decision forms, each opened by its own user (a monitor may also be the voter)
+    for username, visits in (
+        (
+            "qh.dh.party",
+            [("Party review step form", step_url(state["reviewing"], ProjectFlow.review_by_party))],
+        ),
+        (
+            state["monitor"],
+            [("report sign-off form", step_url(state["reported"], ProjectFlow.review_report))],
+        ),
+        (
+            state["returned_user"],
+            [("answer form", step_url(state["returned"], ProjectFlow.answer_opinions))],
+        ),
+    ):
+        checked += check_pages(new_page, {username: visits}, found)
+    # the site's own error page
+    page = new_page()
+    response = page.goto(page.base + "/no/such/page/")
+    assert response.status == 404 and page.locator("h1").inner_text() == "页面不存在"
+    if violations := axe_violations(page):
+        found["404 page"] = violations
+    checked += 1
     # then the vote is held and announced: the result pages
     announce(fresh_world, session, state["deputies"])
     checked += check_pages(
@@ -197,5 +231,5 @@ def test_the_main_pages_have_no_serious_accessibility_violation(fresh_world, new
         },
         found,
     )
-    assert checked == 27
+    assert checked == 34
     assert found == {}

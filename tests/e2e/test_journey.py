@@ -413,7 +413,7 @@ def test_a_year_of_one_project_in_the_browser(fresh_world, new_page, settings):
     monitor = as_user(new_page, f"qh.dh.deputy{MONITOR}")
     take_from_queue(monitor, TITLE)
     monitor.check("input[name=decision][value=return]")
-    monitor.fill("textarea[name=opinions]", "施工围挡不连续，夜间照明不足，请整改。")
+    monitor.fill("textarea[name=opinion_1]", "施工围挡不连续，夜间照明不足，请整改。")
     submit(monitor, r"/work/inbox/$")
 
     take_from_queue(dept, TITLE)

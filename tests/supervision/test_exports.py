@@ -86,6 +86,34 @@ def test_the_progress_table_has_a_row_per_project_and_a_column_group_per_quarter
     assert row[q1] == 30 and row[q1 + per_quarter] == 100
     assert row[q1 + 2 * per_quarter] is None
     assert by_title[implementing.title][q1] is None  # no report yet
+    # the next step's due date and how late it is, after the quarters
+    due_column = fixed + per_quarter * 4 + 1
+    assert sheet.cell(row=2, column=due_column + 1).value == str(exports.PROGRESS_TAIL[1])
+    assert row[due_column] is None and row[due_column + 1] is None  # closed: nothing owed
+
+
+def test_the_progress_table_says_how_late_the_step_owed_is(
+    world, make_case, user_of, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from core.models.calendar import TaskDeadline
+    from core.selectors.calendar import calendar_today
+
+    late = make_case("qh-dh", to="planning").project
+    TaskDeadline.objects.filter(project=late).update(
+        due=calendar_today() - datetime.timedelta(days=9)
+    )
+    job = run(
+        user_of("qh", Role.SUPERVISOR),
+        world,
+        ExportKind.PROGRESS,
+        capture=django_capture_on_commit_callbacks,
+    )
+    row = rows_of(sheet_of(job), 4)[0]
+    due_column = len(exports.PROGRESS_FIXED) + len(exports.PROGRESS_QUARTER) * 4 + 1
+    assert row[due_column].date() == calendar_today() - datetime.timedelta(days=9)
+    assert row[due_column + 1] == 9
 
 
 def test_vote_and_satisfaction_results(
