@@ -172,8 +172,14 @@ def public_comment(request, code, pk):
         )
     form = forms.CandidateCommentForm(request.POST)
     address = public.client_address(request)
-    attempts = public._count(public._hour_counter("comment-attempts", address))
-    if attempts > public.ATTEMPTS_PER_HOUR:
+    try:
+        attempts = public._count(public._hour_counter("comment-attempts", address))
+    except public.CacheDown:  # the limits cannot be applied: refuse rather than let all in
+        attempts = None
+    if attempts is None:
+        form.is_valid()
+        form.add_error(None, public.LIMITS_UNAVAILABLE)
+    elif attempts > public.ATTEMPTS_PER_HOUR:
         form.is_valid()
         form.add_error(None, public.TOO_MANY_SUGGESTIONS)
     elif form.is_valid():

@@ -125,6 +125,17 @@ def _cache(operation, *args, **kwargs):
         raise CacheDown from exc
 
 
+def _board_cache(operation, *args, down, **kwargs):
+    """A cache call of the public board's cache, which never fails a reader's request:
+    with the cache (Redis) unreachable the board is rendered afresh, and `down` is the
+    answer."""
+    try:
+        return operation(*args, **kwargs)
+    except Exception:  # the backend's connection errors have no common base class
+        logger.warning("cache unavailable: the public board is rendered uncached", exc_info=True)
+        return down
+
+
 def _count(key: str) -> int:
     _cache(cache.add, key, 0, timeout=3700)
     try:
@@ -239,11 +250,11 @@ def board_changed(sender, instance, **kwargs) -> None:
         )
     if jurisdiction_id is not None:
         key = board_version_key(jurisdiction_id)
-        if not _cache(cache.add, key, 1, timeout=None, down=True):
+        if not _board_cache(cache.add, key, 1, timeout=None, down=True):
             try:
-                _cache(cache.incr, key, down=None)
+                _board_cache(cache.incr, key, down=None)
             except ValueError:
-                _cache(cache.set, key, 1, timeout=None, down=None)
+                _board_cache(cache.set, key, 1, timeout=None, down=None)
 
 
 def board(request, code):
@@ -264,12 +275,12 @@ def board(request, code):
         year = years[0] if years else None
     page_number = request.GET.get("page", "1")
     page_number = page_number if page_number.isdigit() and len(page_number) < 6 else "1"
-    version = _cache(cache.get, board_version_key(jurisdiction.pk), down=None) or 0
+    version = _board_cache(cache.get, board_version_key(jurisdiction.pk), down=None) or 0
     key = f"public-board:{jurisdiction.pk}:{version}:{year}:{page_number}:{get_language()}"
-    sections_html = _cache(cache.get, key, down=None)
+    sections_html = _board_cache(cache.get, key, down=None)
     if sections_html is None:
         sections_html = _board_sections(request, jurisdiction, year, page_number)
-        _cache(cache.set, key, sections_html, BOARD_CACHE_SECONDS, down=None)
+        _board_cache(cache.set, key, sections_html, BOARD_CACHE_SECONDS, down=None)
     return render(
         request,
         "public/board.html",
