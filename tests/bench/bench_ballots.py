@@ -106,6 +106,10 @@ def build(n_ballots: int, extra: int = 0) -> tuple[int, list[tuple[str, dict]]]:
     services.session_build_slate(actor=congress, session=session, projects=projects)
     services.session_approve_slate(actor=world.users[(CODE, Role.PARTY_OFFICE)], session=session)
     services.session_record_attendance(actor=congress, session=session, present=voters)
+    if hasattr(services, "teller_key_set"):  # sealed ballots: the tellers' keys first
+        from tests.voting.session_setup import set_teller_keys
+
+        set_teller_keys(world, session)
     services.session_open(actor=congress, session=session)
 
     rng = random.Random(2026)
