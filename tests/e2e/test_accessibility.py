@@ -14,6 +14,7 @@ from core.services import voting as voting_services
 from core.services.steps import open_task, task_assign
 from flows.project_flow import ProjectFlow
 from permissions.roles import Role
+from tests.voting.session_setup import set_teller_keys
 
 from .conftest import axe_violations, login
 
@@ -73,6 +74,7 @@ def build_state(world):
     )
     deputies = list(Deputy.objects.filter(jurisdiction=jurisdiction).order_by("pk"))[:5]
     voting_services.session_record_attendance(actor=congress, session=session, present=deputies)
+    set_teller_keys(world, session)
     voting_services.session_open(actor=congress, session=session)
 
     suggestion = suggestion_services.suggestion_submit(

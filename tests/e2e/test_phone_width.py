@@ -12,6 +12,7 @@ from core.demo import CaseDriver
 from core.models import Deputy, Project
 from core.services import voting as voting_services
 from permissions.roles import Role
+from tests.voting.session_setup import set_teller_keys
 
 from .conftest import assert_fits_width, login, screenshot
 
@@ -96,6 +97,7 @@ def test_a_deputy_votes_on_a_phone(fresh_world, new_page):
     )
     deputies = list(Deputy.objects.filter(jurisdiction=jurisdiction).order_by("pk"))[:5]
     voting_services.session_record_attendance(actor=congress, session=session, present=deputies)
+    set_teller_keys(world, session)
     voting_services.session_open(actor=congress, session=session)
 
     page = new_page(**PHONE)
