@@ -16,7 +16,8 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.models import Category, Deputy, Project, Stage
-from core.models.meetings import Meeting
+from core.models.meetings import Meeting, RatingPurpose
+from core.models.voting import SessionKind
 from core.selectors.calendar import calendar_today
 from core.services import (
     appraisal,
@@ -27,9 +28,13 @@ from core.services import (
     review_opinions,
     suggestions,
     supervision,
+    voting,
 )
 from core.services.steps import open_task
+from core.voting.rules import SCORE_100
 from permissions.roles import Role
+
+from .demo_voting import TELLER_KEYS, TELLER_PASSPHRASES, paper_vote
 
 YEAR = 2026
 
@@ -101,10 +106,7 @@ class OversightDemo:
             "对照实施方案逐项审议，并以无记名投票方式对在建项目进行了年中测评（百分制）。",
         )
         under_way = self.projects("qh", Stage.PLANNING, Stage.IMPLEMENTING, Stage.ACCEPTANCE)
-        for project, score in zip(under_way, ("88.6", "79.4", "91.2"), strict=False):
-            meetings.meeting_rate_project(
-                actor=congress, meeting=meeting, project=project, mean_score=Decimal(score)
-            )
+        self.mid_year_vote(meeting, under_way)
         first = under_way[0]
         answered = meetings.meeting_issue_opinion(
             actor=congress,
@@ -196,6 +198,54 @@ class OversightDemo:
             due=datetime.date(YEAR, 11, 20),
         )
         review_opinions.review_opinion_escalate(opinion_id=late.pk)
+
+    def mid_year_vote(self, meeting, projects):
+        """The deputies present rate the projects under way by secret ballot on a 100-point
+        scale (as in Chongqing): sealed electronic ballots, opened by two of the three
+        tellers; the announcement stores each project's mid-year rating."""
+        code = meeting.jurisdiction.code
+        congress = self.user(code, Role.CONGRESS_OFFICE)
+        session = voting.session_create(
+            actor=congress,
+            jurisdiction=meeting.jurisdiction,
+            year=meeting.year,
+            kind=SessionKind.SATISFACTION,
+            title="清河区2026年民生实事项目年中测评",
+            rules={"scale": SCORE_100},
+            held_on=meeting.held_on,
+            purpose=RatingPurpose.MID_YEAR,
+        )
+        meetings.meeting_link_rating_session(actor=congress, meeting=meeting, session=session)
+        voting.session_build_slate(actor=congress, session=session, projects=projects)
+        voting.session_approve_slate(actor=self.user(code, Role.PARTY_OFFICE), session=session)
+        present = list(meeting.attendees.select_related("user").order_by("pk"))
+        voting.session_record_attendance(actor=congress, session=session, present=present)
+        for key in TELLER_KEYS:
+            voting.teller_key_set(
+                actor=self.user(code, key),
+                session=session,
+                passphrase=TELLER_PASSPHRASES[key],
+                confirm=TELLER_PASSPHRASES[key],
+            )
+        voting.session_open(actor=congress, session=session)
+        scores = (92, 88, 85, 90, 79, 95, 86)
+        for n, deputy in enumerate(present):
+            marks = {
+                str(p.pk): scores[(n + i) % len(scores)] - 6 * i for i, p in enumerate(projects)
+            }
+            voting.ballot_cast(actor=deputy.user, session=session, marks=marks)
+        voting.session_close(actor=congress, session=session)
+        first, second = self.user(code, Role.TELLER), self.user(code, "teller2")
+        voting.session_count(
+            actor=first,
+            session=session,
+            passphrases={
+                first.pk: TELLER_PASSPHRASES[Role.TELLER],
+                second.pk: TELLER_PASSPHRASES["teller2"],
+            },
+        )
+        voting.session_announce(actor=congress, session=session)
+        return session
 
     # -- a township: quarterly meetings, a group inspection, an adjustment, a hearing --
     def township(self):
@@ -362,13 +412,7 @@ class OversightDemo:
             decision="approved",
         )
         project.refresh_from_db()
-        projects.project_record_vote(
-            actor=congress,
-            project=project,
-            elected=True,
-            voted_on=datetime.date(YEAR - 1, 1, 18),
-            yes=71,
-        )
+        paper_vote(w, code, [(project, True)], year=YEAR - 1)
         projects.project_submit_plan(
             actor=clerk,
             task=step("submit_plan"),
@@ -416,6 +460,7 @@ class OversightDemo:
                 milestone_notes=f"{year}年第{quarter}季度按计划推进。",
             )
             supervision.report_review(actor=monitor, task=step("review_report"), sign_off=True)
+        project.refresh_from_db()
         appraisal.rating_record_unfinished(
             actor=congress,
             project=project,

@@ -22,8 +22,9 @@ MEETING_TITLE_REQUIRED = _("Give the meeting a title.")
 PROJECT_NOT_ON_AGENDA = _("This project was not on the meeting's agenda.")
 MEETING_DOES_NOT_RATE = _("Projects are rated only at a mid-year meeting.")
 SESSION_NOT_FOR_MEETING = _(
-    "Choose a satisfaction vote of this jurisdiction and year for the meeting's rating."
+    "Choose a mid-year satisfaction vote of this jurisdiction and year for the meeting."
 )
+MID_YEAR_ONLY_SATISFACTION = _("Only a satisfaction vote can be a mid-year rating.")
 
 # ratings
 RATING_FIGURE_REQUIRED = _("Enter the satisfaction rate or the mean score.")

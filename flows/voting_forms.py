@@ -7,6 +7,7 @@ the ballot view and checked by the service, which refuses anything tampered with
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.models.meetings import RatingPurpose
 from core.models.voting import SessionKind, SessionMethod
 from core.voting.rules import (
     APPROVE_ONLY,
@@ -44,6 +45,13 @@ class SessionCreateForm(forms.Form):
     jurisdiction = forms.ChoiceField(label=_("Jurisdiction"))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
+    purpose = forms.ChoiceField(
+        label=_("Rating"),
+        choices=RatingPurpose.choices,
+        initial=RatingPurpose.YEAR_END,
+        required=False,
+        help_text=_("Satisfaction vote only: a mid-year rating rates the projects under way."),
+    )
     method = forms.ChoiceField(label=_("Method"), choices=SessionMethod.choices)
     title = forms.CharField(label=_("Title"), max_length=120, required=False)
     seats = forms.IntegerField(

@@ -27,6 +27,7 @@ from simple_history.models import HistoricalRecords
 from viewflow.workflow.models import Process
 
 from .jurisdiction import Category, Deputy, Jurisdiction
+from .meetings import RatingPurpose
 from .project import Project
 
 
@@ -103,6 +104,14 @@ class VotingSession(models.Model):
     # The day the congress met and voted: today for a vote held in the system; the meeting's
     # day for a vote held on paper and entered afterwards.
     held_on = models.DateField(_("voted on"), null=True, blank=True)
+    # A satisfaction vote rates the year's accepted projects (year end, sets the band), or
+    # at a mid-year meeting the projects under way (stored as their mid-year rating).
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=10,
+        choices=RatingPurpose.choices,
+        default=RatingPurpose.YEAR_END,
+    )
     slate_comment = models.TextField(_("Party committee comments on the slate"), blank=True)
     slate_built_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -424,6 +424,7 @@ def meeting_link_rating_session(*, actor, meeting: Meeting, session: VotingSessi
         raise ValidationError({"session": om.MEETING_DOES_NOT_RATE})
     if (
         session.kind != SessionKind.SATISFACTION
+        or session.purpose != RatingPurpose.MID_YEAR
         or session.jurisdiction_id != meeting.jurisdiction_id
         or session.year != meeting.year
     ):

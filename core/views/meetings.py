@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core import oversight_forms as forms
 from core.models import Project
+from core.models.meetings import RatingPurpose
 from core.models.voting import SessionKind, VotingSession
 from core.selectors import oversight as selectors
 from core.services import meetings as services
@@ -101,6 +102,7 @@ def _forms(meeting, data=None, which=None):
                 jurisdiction=meeting.jurisdiction,
                 year=meeting.year,
                 kind=SessionKind.SATISFACTION,
+                purpose=RatingPurpose.MID_YEAR,
             ).order_by("-created"),
             prefix="session",
         ),

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.models.meetings import RatingPurpose
 from core.models.voting import SessionKind, SessionStatus
 from core.selectors import voting as selectors
 from core.services import voting as services
@@ -70,6 +71,9 @@ def session_new(request):
                 method=data["method"],
                 title=data["title"],
                 rules=rules,
+                purpose=(data["purpose"] or RatingPurpose.YEAR_END)
+                if data["kind"] == SessionKind.SATISFACTION
+                else RatingPurpose.YEAR_END,
             )
         except ValidationError as error:
             apply_errors(form, error)

@@ -17,7 +17,10 @@ def test_the_demo_holds_the_whole_supervision_year():
     build_demo()
     mid_year = Meeting.objects.get(kind=MeetingKind.MID_YEAR, jurisdiction__code="qh")
     assert mid_year.status == MeetingStatus.HELD
-    assert ProjectRating.objects.filter(meeting=mid_year).count() >= 2
+    assert mid_year.rating_session.status == "announced"
+    rated = ProjectRating.objects.filter(meeting=mid_year, session=mid_year.rating_session)
+    assert rated.count() >= 2
+    assert all(r.project.band == "" for r in rated)
     assert Meeting.objects.filter(
         kind=MeetingKind.QUARTERLY, jurisdiction__code="qh-dh", status=MeetingStatus.HELD
     ).exists()

@@ -338,6 +338,7 @@ def test_a_mid_year_meeting_names_its_satisfaction_vote_of_the_same_year(held_me
         year=2026,
         kind="satisfaction",
         title="2026年年中测评",
+        purpose="mid_year",
     )
     linked = meetings.meeting_link_rating_session(
         actor=congress(), meeting=meeting, session=rating_vote
@@ -351,7 +352,11 @@ def test_an_announced_mid_year_vote_becomes_the_projects_mid_year_ratings(held_m
 
     meeting, cases = held_meeting()
     session = voting.session_create(
-        actor=congress(), jurisdiction=meeting.jurisdiction, year=2026, kind="satisfaction"
+        actor=congress(),
+        jurisdiction=meeting.jurisdiction,
+        year=2026,
+        kind="satisfaction",
+        purpose="mid_year",
     )
     meetings.meeting_link_rating_session(actor=congress(), meeting=meeting, session=session)
     rows = [(cases[0].project, None, Decimal("87.0")), (cases[1].project, Decimal("55.5"), None)]

@@ -17,7 +17,7 @@ from core.models.appraisal import AppraisalSheet
 from core.models.changes import ChangeStatus, ProjectChange, ProjectPhase
 from core.models.inspections import Inspection
 from core.models.meetings import Meeting, MeetingStatus, ProjectRating
-from core.services import appraisal, meetings
+from core.services import appraisal, changes, inspections, meetings
 from permissions.roles import Role
 
 from .conftest import MID_YEAR
@@ -363,15 +363,41 @@ def test_the_timeline_shows_meetings_inspections_opinions_answers_and_changes(
         rated_on=datetime.date(2026, 11, 25),
         rate=70,
     )
+    inspection = inspections.inspection_record(
+        actor=congress(),
+        jurisdiction=project.jurisdiction,
+        kind="inquiry",
+        body="committee",
+        held_on=datetime.date(2026, 9, 1),
+        title="资金使用专题询问",
+        projects=[project],
+        findings="询问资金拨付进度。",
+    )
+    change = changes.change_propose(
+        actor=world.users[("qh", Role.GOVERNMENT_OFFICE)],
+        project=project,
+        kind="adjust",
+        reason="顺延工期至年底。",
+        new_deadline=datetime.date(2026, 12, 31),
+    )
+    changes.change_decide(
+        actor=congress(), change=change, approved=True, decided_on=datetime.date(2026, 9, 5)
+    )
     page = body(as_user(congress()).get(reverse("core:case", args=[project.pk])))
     timeline = page[page.index('id="timeline-h"') :]
-    for text in (meeting.title, "请公开资金使用情况。", "已在公示栏公开。"):
+    for text in (
+        meeting.title,
+        "请公开资金使用情况。",
+        "已在公示栏公开。",
+        inspection.title,
+        "顺延工期至年底。",
+        "2026-12-31",
+    ):
         assert text in timeline
 
 
 def test_each_phase_shows_its_own_targets_reports_and_rating(make_case, as_user, user_of, congress):
     case = make_case("qh", to="report_review")
-    from core.services import changes
 
     gov = user_of("qh", Role.GOVERNMENT_OFFICE)
     changes.phase_add(actor=gov, project=case.project, year=2026, targets="一期：主干管网")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from core import messages as vm
+from core.models.meetings import RatingPurpose
 from core.models.voting import (
     ANNOUNCED_STATUSES,
     Attendance,
@@ -37,6 +38,7 @@ from permissions.checks import can_count_ballots, can_enter_paper_count, can_rea
 
 from ..audit import audit_record
 from ..history import create_with_reason, save_with_reason
+from ..meetings import mid_year_ratings_from_session
 from ..projects import project_record_satisfaction, project_record_vote
 from ..steps import StepRefused, open_task, task_step
 from . import sealing
@@ -326,6 +328,7 @@ def _release_candidates(actor, session: VotingSession, result: dict) -> None:
         c.ballot_id: c for c in session.candidates.select_related("project", "project__process")
     }
     on = session.held_on or timezone.localdate()
+    mid_year = []
     for row in result["results"]:
         candidate = candidates[row["id"]]
         project = candidate.project
@@ -342,6 +345,9 @@ def _release_candidates(actor, session: VotingSession, result: dict) -> None:
                 yes=row["yes"],
                 rank=row["rank"],
             )
+        elif session.purpose == RatingPurpose.MID_YEAR:
+            # a rating during the year: stored as the mid-year rating, the case goes on
+            mid_year.append((project, _decimal(row["rate"]), _decimal(row["mean_score"])))
         else:
             if open_task(project.process, project_flow().await_satisfaction) is None:
                 continue
@@ -353,8 +359,14 @@ def _release_candidates(actor, session: VotingSession, result: dict) -> None:
                 band=row["band"],
                 check_permission=False,
             )
+    if mid_year:
+        mid_year_ratings_from_session(actor=actor, session=session, rows=mid_year)
     if session.is_selection and result["runoff"]:
         runoff_create(actor, session, result)
+
+
+def _decimal(value):
+    return None if value is None else Decimal(str(value))
 
 
 def runoff_create(actor, parent: VotingSession, result: dict) -> VotingSession:

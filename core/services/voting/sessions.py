@@ -15,7 +15,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core import messages
 from core import messages as vm
+from core import oversight_messages as om
 from core.models import Project, Stage
+from core.models.meetings import RatingPurpose
 from core.models.voting import (
     ACTIVE_STATUSES,
     Attendance,
@@ -29,6 +31,7 @@ from permissions.checks import can_approve_slate
 
 from ..audit import audit_record
 from ..history import create_with_reason, save_with_reason
+from ..meetings import RATED_DURING_YEAR, projects_heard
 from ..steps import StepRefused, task_step
 from .guards import (
     active_deputies,
@@ -55,6 +58,7 @@ def session_create(
     rules: dict | None = None,
     tellers_needed: int = 2,
     held_on=None,
+    purpose: str = RatingPurpose.YEAR_END,
 ) -> VotingSession:
     """The congress office creates a session and starts its VotingSessionFlow.
 
@@ -70,6 +74,10 @@ def session_create(
         raise ValidationError({"method": vm.PAPER_ONLY_FOR_SELECTION})
     if not 2000 <= int(year) <= 2100:
         raise ValidationError({"year": messages.YEAR_OUT_OF_RANGE})
+    if purpose not in RatingPurpose.values or (
+        purpose == RatingPurpose.MID_YEAR and kind != SessionKind.SATISFACTION
+    ):
+        raise ValidationError({"purpose": om.MID_YEAR_ONLY_SATISFACTION})
     deputies_total = active_deputies(jurisdiction).count()
     if not deputies_total:
         raise ValidationError({"deputies_total": vm.NO_CONGRESS_DEPUTIES})
@@ -93,6 +101,7 @@ def session_create(
         deputies_total=deputies_total,
         tellers_needed=tellers_needed,
         held_on=held_on,
+        purpose=purpose,
         created_by=actor,
     )
     audit_record(
@@ -101,7 +110,7 @@ def session_create(
         jurisdiction=jurisdiction,
         target=session,
         summary=_("Voting session created") + f" · {title}",
-        data={"kind": kind, "method": method, "year": year, "rules": rules},
+        data={"kind": kind, "method": method, "year": year, "rules": rules, "purpose": purpose},
     )
     voting_flow().create.run(session=session, actor=actor)
     return session
@@ -144,16 +153,27 @@ def eligible_projects(session: VotingSession):
 
     Project vote: the Party-approved candidates (stage CANDIDATE) of the jurisdiction and
     year. Satisfaction vote: the year's elected projects awaiting the rating (stage
-    EVALUATION). A project held by another session that has not been announced is left
-    out, so no project is on two live slates.
+    EVALUATION); a mid-year one (purpose "mid_year"): the projects under way that the
+    year's meetings hear. A project held by another session of the same kind and purpose
+    that has not been announced is left out, so no project is on two live slates.
     """
-    stage = Stage.CANDIDATE if session.is_selection else Stage.EVALUATION
     held = SessionCandidate.objects.filter(
-        session__status__in=ACTIVE_STATUSES, session__kind=session.kind
+        session__status__in=ACTIVE_STATUSES,
+        session__kind=session.kind,
+        session__purpose=session.purpose,
     ).exclude(session=session)
+    if session.purpose == RatingPurpose.MID_YEAR:
+        # a mid-year rating: the projects under way that the year's meetings hear
+        projects = projects_heard(session.jurisdiction, session.year).filter(
+            stage__in=RATED_DURING_YEAR
+        )
+    else:
+        stage = Stage.CANDIDATE if session.is_selection else Stage.EVALUATION
+        projects = Project.objects.filter(
+            jurisdiction=session.jurisdiction, year=session.year, stage=stage
+        )
     return (
-        Project.objects.filter(jurisdiction=session.jurisdiction, year=session.year, stage=stage)
-        .exclude(pk__in=held.values("project_id"))
+        projects.exclude(pk__in=held.values("project_id"))
         .select_related("category")
         .order_by("category__order", "category__code", "pk")
     )
