@@ -46,6 +46,12 @@ def test_the_demo_shows_the_deputies_area():
     assert CandidateComment.objects.filter(status=CommentStatus.PUBLISHED).exists()
     assert CandidateComment.objects.filter(status=CommentStatus.REJECTED).exists()
     assert DelegationReview.objects.filter(opinions__gt="").exists()
+    # the county's 2027 slate: one office has signed, the materials have gone out
+    from core.models.slate import MaterialsDispatch, SlatePolicy, SlateSignature
+
+    assert SlatePolicy.objects.get(jurisdiction__code="qh").special_share > 0
+    assert SlateSignature.objects.filter(session__jurisdiction__code="qh").count() == 1
+    assert MaterialsDispatch.objects.filter(session__jurisdiction__code="qh").exists()
     call_command("verify_audit", stdout=__import__("io").StringIO())
 
 
