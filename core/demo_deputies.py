@@ -393,9 +393,58 @@ def build_deputies_demo(world) -> None:
         },
     )
 
+    # -- the county's slate for 2027: signed by the government office, materials sent
+    _county_slate(world, congress["qh"], government["qh"])
+
     # -- the weeks before the vote: comments and delegations' opinions on candidates
     for project in Project.objects.filter(stage=Stage.CANDIDATE).select_related("jurisdiction"):
         _comment_and_review(project, congress[project.jurisdiction.code])
+
+
+def _county_slate(world, congress, government) -> None:
+    """Three 2027 candidates of the county, one from the special collection, on a draft
+    slate: the slate policy asks for both offices' signatures and a third of special
+    projects; the government office has signed, the congress office not yet; the
+    materials have gone to the deputies. Two seats for a county: the norm's warning."""
+    from core.demo import CaseDriver
+    from core.services import slate, voting
+
+    county = world.jurisdictions["qh"]
+    special = Suggestion.objects.filter(
+        jurisdiction=county, channel=Channel.SPECIAL, title="城东污水处理厂扩容"
+    )
+    first = collection.suggestions_merge(
+        actor=government,
+        jurisdiction=county,
+        suggestions=list(special),
+        title="城东污水处理厂扩容工程",
+        category=Category.objects.get(code="environment"),
+        year=2027,
+        budget=Decimal("21000"),
+        fund_source="区财政和专项债券",
+    )
+    CaseDriver(world, "qh", first).run_to("candidate")
+    projects = [first]
+    for index in (1, 5):
+        before = set(county.projects.values_list("pk", flat=True))
+        world.build_case(index, "qh", "candidate", year=2027)
+        projects.append(county.projects.exclude(pk__in=before).get())
+    slate.slate_policy_set(
+        actor=congress, jurisdiction=county, agreement_required=True, special_share="0.3"
+    )
+    session = voting.session_create(
+        actor=congress,
+        jurisdiction=county,
+        year=2027,
+        kind="selection",
+        title="清河区2027年民生实事项目票决",
+        rules={"seats": 2},
+    )
+    voting.session_build_slate(actor=congress, session=session, projects=projects)
+    slate.slate_sign(actor=government, session=session, office="government")
+    slate.session_send_materials(
+        actor=congress, session=session, meeting_on=timezone.localdate() + datetime.timedelta(10)
+    )
 
 
 def _comment_and_review(project, congress) -> None:
@@ -426,7 +475,7 @@ def _comment_and_review(project, congress) -> None:
             actor=congress,
             project=project,
             delegation=delegation,
-            held_on=datetime.date(2026, 1, 8),
+            held_on=min(datetime.date(project.year, 1, 8), timezone.localdate()),
             stance=stance,
             opinions=opinions,
             present=4 if stance == "agree" else 3,

@@ -3,7 +3,7 @@ by the public and the deputies on candidates published for comment (moderated by
 congress office), and each delegation's pre-deliberation (代表团预审) with its opinions."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -132,18 +132,22 @@ def delegation_review_record(
         raise ValidationError({"opinions": dm.REVIEW_NEEDS_OPINIONS})
     if DelegationReview.objects.filter(project=project, delegation=delegation).exists():
         raise ValidationError({"delegation": dm.REVIEW_ALREADY_RECORDED})
-    review = create_with_reason(
-        DelegationReview,
-        actor=actor,
-        why=_("Pre-deliberation recorded"),
-        project=project,
-        delegation=delegation,
-        held_on=held_on,
-        stance=stance,
-        opinions=opinions,
-        present=int(present),
-        recorded_by=actor,
-    )
+    try:
+        with transaction.atomic():  # two clerks recording the same delegation at once
+            review = create_with_reason(
+                DelegationReview,
+                actor=actor,
+                why=_("Pre-deliberation recorded"),
+                project=project,
+                delegation=delegation,
+                held_on=held_on,
+                stance=stance,
+                opinions=opinions,
+                present=int(present),
+                recorded_by=actor,
+            )
+    except IntegrityError:
+        raise ValidationError({"delegation": dm.REVIEW_ALREADY_RECORDED})
     audit_record(
         actor=actor,
         action="candidate.pre_deliberation",

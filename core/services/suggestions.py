@@ -198,14 +198,18 @@ def suggestion_route(
     """
     if not can_route_suggestion(actor, suggestion):
         raise PermissionDenied(messages.TASK_NOT_ALLOWED)
-    # two clerks routing the same suggestion: the second sees what the first did
+    # Two clerks routing the same suggestion at once: the second waits for the row lock,
+    # then finds it changed since they read it, and is refused rather than routing over
+    # the first one's decision.
+    seen = (suggestion.status, suggestion.jurisdiction_id, suggestion.year)
     suggestion = _locked(suggestion)
     if not can_route_suggestion(actor, suggestion):
         raise PermissionDenied(messages.TASK_NOT_ALLOWED)
     level = RouteLevel(level)
     note = note.strip()
     here = suggestion.jurisdiction
-    if suggestion.status not in ROUTABLE:
+    changed = seen != (suggestion.status, suggestion.jurisdiction_id, suggestion.year)
+    if changed or suggestion.status not in ROUTABLE:
         raise ValidationError(
             {"level": dm.ROUTE_NOT_ALLOWED_NOW % {"code": suggestion.receipt_code}}
         )

@@ -1,14 +1,13 @@
 """Deputies' own pages (i履职: propose from a phone, follow each suggestion, the duty
-record), the congress office's ranking, point table and liaison stations with their QR
-posters (码上找代表), and the community handler's queue."""
+record), the congress office's ranking and point table, the community handler's queue
+and the communities the government office routes micro-matters to. Liaison stations and
+their QR posters are in stations.py."""
 
 import io
 
-from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,6 @@ from core.selectors import suggestions as suggestion_selectors
 from core.selectors.projects import deputies_for_user
 from core.services import communities as community_services
 from core.services import duty as duty_services
-from core.services import stations as station_services
 from core.services import suggestions as suggestion_services
 from permissions import checks
 from permissions.roles import Step
@@ -29,7 +27,7 @@ from permissions.roles import Step
 PAGE_SIZE = 25
 
 
-def _apply_errors(form, error: ValidationError):
+def apply_form_errors(form, error: ValidationError):
     by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
     for field, errors in by_field.items():
         for e in errors:
@@ -66,7 +64,7 @@ def my_duty(request):
                 actor=request.user, deputy=deputy, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_form_errors(form, error)
         except PermissionDenied:
             raise Http404
         else:
@@ -116,7 +114,7 @@ def _years() -> list[int]:
     return list(range(this_year + 1, this_year - 5, -1))
 
 
-def _ranking_place(request, step: Step):
+def acting_place(request, step: Step):
     places = suggestion_selectors.acting_jurisdictions(request.user, step)
     if not places:
         raise Http404
@@ -126,7 +124,7 @@ def _ranking_place(request, step: Step):
 
 @login_required
 def ranking(request):
-    jurisdiction, places = _ranking_place(request, Step.RANK_DEPUTIES)
+    jurisdiction, places = acting_place(request, Step.RANK_DEPUTIES)
     year = _year(request)
     return render(
         request,
@@ -148,7 +146,7 @@ def ranking_export(request):
     """The year's points as an Excel workbook: one row per deputy, one column per item."""
     from openpyxl import Workbook
 
-    jurisdiction, _places = _ranking_place(request, Step.RANK_DEPUTIES)
+    jurisdiction, _places = acting_place(request, Step.RANK_DEPUTIES)
     year = _year(request)
     sources = duty_selectors.duty_sources()
     book = Workbook()
@@ -183,7 +181,7 @@ def ranking_export(request):
 
 @login_required
 def point_table(request):
-    jurisdiction, places = _ranking_place(request, Step.SET_DUTY_POINTS)
+    jurisdiction, places = acting_place(request, Step.SET_DUTY_POINTS)
     table = duty_selectors.point_table(jurisdiction)
     form = forms.PointTableForm(request.POST or None, table=table)
     if request.method == "POST" and form.is_valid():
@@ -194,7 +192,7 @@ def point_table(request):
                 points={s.code: form.cleaned_data[s.code] for s in duty_selectors.DUTY_SOURCES},
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_form_errors(form, error)
         else:
             flash.success(request, _("The duty point table is saved."))
             return redirect(reverse("deputies:ranking") + f"?j={jurisdiction.code}")
@@ -209,152 +207,6 @@ def point_table(request):
         },
         status=400 if form.errors else 200,
     )
-
-
-# -- liaison stations and QR posters ------------------------------------------------------
-def public_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _qr_png(url: str) -> bytes:
-    import qrcode
-
-    image = qrcode.make(url, box_size=12, border=2)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-@login_required
-def station_list(request):
-    stations = suggestion_selectors.stations_for_user(request.user).prefetch_related("deputies")
-    managed = suggestion_selectors.acting_jurisdictions(request.user, Step.MANAGE_STATIONS)
-    return render(request, "deputies/stations.html", {"stations": stations, "managed": managed})
-
-
-def _station_form_page(request, jurisdiction, station=None):
-    initial = {}
-    if station is not None:
-        initial = {
-            "code": station.code,
-            "name": station.name,
-            "address": station.address,
-            "reception_hours": station.reception_hours,
-            "deputies": list(station.deputies.all()),
-        }
-    form = forms.StationForm(request.POST or None, initial=initial, jurisdiction=jurisdiction)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = station_services.station_save(
-                actor=request.user, jurisdiction=jurisdiction, station=station, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            flash.success(request, _("The liaison station is saved."))
-            return redirect("deputies:station", pk=saved.pk)
-    return render(
-        request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Liaison station"),
-            "jurisdiction": jurisdiction,
-            "hidden": {"j": jurisdiction.code},
-        },
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-def station_new(request):
-    jurisdiction, _places = _ranking_place(request, Step.MANAGE_STATIONS)
-    return _station_form_page(request, jurisdiction)
-
-
-@login_required
-def station_edit(request, pk):
-    station = suggestion_selectors.station_for_user(request.user, pk)
-    if not checks.can_manage_stations(request.user, station.jurisdiction):
-        raise Http404
-    return _station_form_page(request, station.jurisdiction, station)
-
-
-@login_required
-def station_detail(request, pk):
-    station = suggestion_selectors.station_for_user(request.user, pk)
-    qs = suggestion_selectors.suggestions_of_station(station)
-    return render(
-        request,
-        "deputies/station.html",
-        {
-            "station": station,
-            "deputies": station.deputies.all(),
-            "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
-            "target": public_url(reverse("public:station_qr", args=[station.code])),
-            "can_edit": checks.can_manage_stations(request.user, station.jurisdiction),
-        },
-    )
-
-
-@login_required
-def station_poster(request, pk):
-    station = suggestion_selectors.station_for_user(request.user, pk)
-    return render(
-        request,
-        "deputies/poster.html",
-        {
-            "heading": station.name,
-            "lines": [station.address, station.reception_hours],
-            "deputies": station.deputies.all(),
-            "target": public_url(reverse("public:station_qr", args=[station.code])),
-            "png": reverse("deputies:station_qr", args=[station.pk]),
-        },
-    )
-
-
-@login_required
-def station_qr(request, pk):
-    station = suggestion_selectors.station_for_user(request.user, pk)
-    target = public_url(reverse("public:station_qr", args=[station.code]))
-    response = HttpResponse(_qr_png(target), content_type="image/png")
-    response["Content-Disposition"] = f'inline; filename="station-{station.code}.png"'
-    return response
-
-
-def _poster_deputy(request, pk):
-    deputy = deputies_for_user(request.user).filter(pk=pk).first()
-    if deputy is None or not (
-        deputy.user_id == request.user.pk
-        or checks.can_manage_stations(request.user, deputy.jurisdiction)
-    ):
-        raise Http404
-    return deputy
-
-
-@login_required
-def deputy_poster(request, pk):
-    deputy = _poster_deputy(request, pk)
-    return render(
-        request,
-        "deputies/poster.html",
-        {
-            "heading": _("Deputy %(name)s") % {"name": deputy.name},
-            "lines": [deputy.jurisdiction.name, deputy.delegation, deputy.expertise],
-            "deputies": [],
-            "target": public_url(reverse("public:deputy_qr", args=[deputy.pk])),
-            "png": reverse("deputies:deputy_qr", args=[deputy.pk]),
-        },
-    )
-
-
-@login_required
-def deputy_qr(request, pk):
-    deputy = _poster_deputy(request, pk)
-    target = public_url(reverse("public:deputy_qr", args=[deputy.pk]))
-    response = HttpResponse(_qr_png(target), content_type="image/png")
-    response["Content-Disposition"] = f'inline; filename="deputy-{deputy.pk}.png"'
-    return response
 
 
 # -- the community handler's queue --------------------------------------------------------
@@ -380,7 +232,7 @@ def community_handle(request, pk):
                 actor=request.user, suggestion=suggestion, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_form_errors(form, error)
         except PermissionDenied:
             raise Http404
         else:
@@ -397,7 +249,7 @@ def community_handle(request, pk):
 # -- the communities a township's government office routes micro-matters to ------------
 @login_required
 def communities(request):
-    jurisdiction, places = _ranking_place(request, Step.ROUTE_SUGGESTION)
+    jurisdiction, places = acting_place(request, Step.ROUTE_SUGGESTION)
     form = forms.CommunityForm(request.POST or None, jurisdiction=jurisdiction)
     if request.method == "POST" and form.is_valid():
         try:
@@ -405,7 +257,7 @@ def communities(request):
                 actor=request.user, jurisdiction=jurisdiction, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_form_errors(form, error)
         else:
             flash.success(request, _("The community is saved."))
             return redirect(reverse("deputies:communities") + f"?j={jurisdiction.code}")

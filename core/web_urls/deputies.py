@@ -4,7 +4,7 @@ vote; and the public QR targets. Included by core/urls.py."""
 
 from django.urls import path
 
-from core.views import candidates, collection, deputies, slate
+from core.views import candidates, collection, deputies, slate, stations
 
 app_name = "deputies"
 
@@ -14,14 +14,14 @@ urlpatterns = [
     path("work/duty/ranking/", deputies.ranking, name="ranking"),
     path("work/duty/ranking.xlsx", deputies.ranking_export, name="ranking_export"),
     path("work/duty/points/", deputies.point_table, name="points"),
-    path("work/stations/", deputies.station_list, name="stations"),
-    path("work/stations/new/", deputies.station_new, name="station_new"),
-    path("work/stations/<int:pk>/", deputies.station_detail, name="station"),
-    path("work/stations/<int:pk>/edit/", deputies.station_edit, name="station_edit"),
-    path("work/stations/<int:pk>/poster/", deputies.station_poster, name="station_poster"),
-    path("work/stations/<int:pk>/qr.png", deputies.station_qr, name="station_qr"),
-    path("work/duty/deputies/<int:pk>/poster/", deputies.deputy_poster, name="deputy_poster"),
-    path("work/duty/deputies/<int:pk>/qr.png", deputies.deputy_qr, name="deputy_qr"),
+    path("work/stations/", stations.station_list, name="stations"),
+    path("work/stations/new/", stations.station_new, name="station_new"),
+    path("work/stations/<int:pk>/", stations.station_detail, name="station"),
+    path("work/stations/<int:pk>/edit/", stations.station_edit, name="station_edit"),
+    path("work/stations/<int:pk>/poster/", stations.station_poster, name="station_poster"),
+    path("work/stations/<int:pk>/qr.png", stations.station_qr, name="station_qr"),
+    path("work/duty/deputies/<int:pk>/poster/", stations.deputy_poster, name="deputy_poster"),
+    path("work/duty/deputies/<int:pk>/qr.png", stations.deputy_qr, name="deputy_qr"),
     path("work/community/", deputies.community_queue, name="community"),
     path("work/communities/", deputies.communities, name="communities"),
     path("work/community/<int:pk>/", deputies.community_handle, name="community_handle"),

@@ -5,7 +5,7 @@ a candidate with its comments, and the board with its comment forms."""
 import pytest
 
 from core.models import Deputy
-from core.services import candidates, stations
+from core.services import candidates, slate, stations, voting
 from core.services import suggestions as suggestion_services
 from permissions.roles import Role
 
@@ -33,6 +33,19 @@ def test_the_deputies_pages_have_no_serious_accessibility_violation(fresh_world,
             actor=deputies[n].user, deputy=deputies[n], title=title, text=title + "，请解决。"
         )
     candidate = build_case(world, 0, "candidate")
+    others = [build_case(world, n, "candidate") for n in (1, 2)]
+    session = voting.session_create(
+        actor=congress,
+        jurisdiction=jurisdiction,
+        year=candidate.year,
+        kind="selection",
+        title="东湖镇民生实事项目票决",
+        rules={"seats": 2},
+    )
+    voting.session_build_slate(actor=congress, session=session, projects=[candidate, *others])
+    slate.slate_policy_set(
+        actor=congress, jurisdiction=jurisdiction, agreement_required=True, special_share=0
+    )
     comment = candidates.candidate_comment_submit(
         actor=None, project=candidate, author_name="赵德明", text="支持这个项目。"
     )
@@ -54,10 +67,11 @@ def test_the_deputies_pages_have_no_serious_accessibility_violation(fresh_world,
         ],
         world.users[(CODE, Role.GOVERNMENT_OFFICE)].username: [
             ("groups", "/work/collection/groups/"),
+            ("session with the slate agreement", f"/work/sessions/{session.pk}/"),
             ("special collection", "/work/collection/special/"),
             ("suggestions with the waiting section", "/work/suggestions/"),
         ],
     }
     found = {}
-    assert check_pages(new_page, pages, found) == 12
+    assert check_pages(new_page, pages, found) == 13
     assert found == {}, found
