@@ -30,15 +30,6 @@ fi
 mkdir -p "$RUN_DIR"
 export DATABASE_URL REDIS_URL SECRET_KEY GUNICORN_WORKERS GUNICORN_BIND
 
-bash deploy/local-services.sh
-db=$(basename "${DATABASE_URL%%\?*}")
-psql "${DATABASE_URL%/*}/postgres" -tc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 \
-  || psql "${DATABASE_URL%/*}/postgres" -c "CREATE DATABASE \"$db\""
-$PY manage.py migrate --noinput
-$PY manage.py sync_role_grants
-$PY manage.py collectstatic --noinput -v0
-$PY manage.py setup_schedule
-[ "${SEED_DEMO:-0}" = "1" ] && $PY manage.py seed_demo
 setup() {
   bash deploy/local-services.sh >/dev/null
   local db server
@@ -47,6 +38,7 @@ setup() {
   psql "$server" -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 \
     || psql "$server" -qc "CREATE DATABASE \"$db\""
   "$PY" manage.py migrate --noinput -v0
+  "$PY" manage.py sync_role_grants >/dev/null
   "$PY" manage.py collectstatic --noinput -v0
   "$PY" manage.py setup_schedule >/dev/null
   if [ "${SEED_DEMO:-0}" = "1" ]; then "$PY" manage.py seed_demo >/dev/null; fi
