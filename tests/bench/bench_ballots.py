@@ -290,9 +290,9 @@ def main(argv: list[str] | None = None) -> None:
         )
         latencies, statuses, wall = burst(port, session_pk, jobs)
 
-        from core.models.voting import Ballot
+        from core.models.voting import SealedBallot
 
-        stored = Ballot.objects.filter(session_id=session_pk).count() - len(timed)
+        stored = SealedBallot.objects.filter(session_id=session_pk).count() - len(timed)
         connections.close_all()
         accepted = statuses.count(201)
         print(f"accepted {accepted}/{len(jobs)}, stored {stored}, wall {wall:.2f} s")
