@@ -1,5 +1,5 @@
 """The organisation of a generated province: a city, its counties, their townships, each
-with its five offices, one clerk per office and role, a teller and its deputies.
+with its five offices, one clerk per office and role, three tellers and its deputies.
 
 Everything is written in bulk (users with one precomputed password hash, role
 assignments with their guardian object permissions), so a thousand townships and their
@@ -72,6 +72,8 @@ CLERKS = [
     ("works", Role.DEPARTMENT, "works"),
     ("social", Role.DEPARTMENT, "social"),
     ("teller", Role.TELLER, None),
+    ("teller2", Role.TELLER, None),  # three tellers: any two open a vote's sealed ballots
+    ("teller3", Role.TELLER, None),
 ]
 
 

@@ -168,12 +168,34 @@ class SuggestionPageForm(PublicSuggestionForm):
 # -- pages ---------------------------------------------------------------------------
 
 
+INDEX_CACHE_SECONDS = 60
+
+
 def index(request):
-    jurisdictions = list(Jurisdiction.objects.select_related("parent").order_by("path"))
+    """The front page: the boards of the top jurisdictions and the level below them (a
+    province's counties; a county's townships), with their counts; deeper boards are
+    linked from their parent's board. Bounded whatever the size of the tree, and cached
+    for `INDEX_CACHE_SECONDS`."""
     year = timezone.localdate().year
+    key = f"public-index:{year}:{get_language()}"
+    jurisdictions = _cache(cache.get, key, down=None)
+    if jurisdictions is None:
+        jurisdictions = _index_jurisdictions(year)
+        _cache(cache.set, key, jurisdictions, INDEX_CACHE_SECONDS, down=None)
+    return render(request, "public/index.html", {"jurisdictions": jurisdictions, "year": year})
+
+
+def _index_jurisdictions(year) -> list:
+    jurisdictions = list(
+        Jurisdiction.objects.filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))
+        .select_related("parent")
+        .order_by("path")
+    )
     counts = {
         row["jurisdiction_id"]: row
-        for row in Project.objects.filter(stage__in=PUBLIC_STAGES, year__gte=year - 1)
+        for row in Project.objects.filter(
+            stage__in=PUBLIC_STAGES, year__gte=year - 1, jurisdiction__in=jurisdictions
+        )
         .order_by()
         .values("jurisdiction_id")
         .annotate(
@@ -183,7 +205,7 @@ def index(request):
     }
     for jurisdiction in jurisdictions:
         jurisdiction.public_counts = counts.get(jurisdiction.pk)
-    return render(request, "public/index.html", {"jurisdictions": jurisdictions, "year": year})
+    return jurisdictions
 
 
 def _signed_reports():

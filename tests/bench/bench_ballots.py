@@ -86,7 +86,7 @@ def build(n_ballots: int, extra: int = 0) -> tuple[int, list[tuple[str, dict]]]:
     from core.models.voting import SessionKind
     from core.services import voting as services
     from permissions.roles import Role
-    from tests.voting.session_setup import bulk_deputies
+    from tests.voting.session_setup import bulk_deputies, set_teller_keys
 
     world = DemoWorld()
     world.build_organisation()
@@ -106,10 +106,7 @@ def build(n_ballots: int, extra: int = 0) -> tuple[int, list[tuple[str, dict]]]:
     services.session_build_slate(actor=congress, session=session, projects=projects)
     services.session_approve_slate(actor=world.users[(CODE, Role.PARTY_OFFICE)], session=session)
     services.session_record_attendance(actor=congress, session=session, present=voters)
-    if hasattr(services, "teller_key_set"):  # sealed ballots: the tellers' keys first
-        from tests.voting.session_setup import set_teller_keys
-
-        set_teller_keys(world, session)
+    set_teller_keys(world, session)  # the tellers' counting keys: ballots are sealed to them
     services.session_open(actor=congress, session=session)
 
     rng = random.Random(2026)
@@ -293,9 +290,9 @@ def main(argv: list[str] | None = None) -> None:
         )
         latencies, statuses, wall = burst(port, session_pk, jobs)
 
-        from core.models.voting import Ballot
+        from core.models.voting import SealedBallot
 
-        stored = Ballot.objects.filter(session_id=session_pk).count() - len(timed)
+        stored = SealedBallot.objects.filter(session_id=session_pk).count() - len(timed)
         connections.close_all()
         accepted = statuses.count(201)
         print(f"accepted {accepted}/{len(jobs)}, stored {stored}, wall {wall:.2f} s")

@@ -85,3 +85,18 @@ def test_a_signed_off_report_refreshes_the_board(client, make_case):
     case.review(sign_off=True)
     body = client.get(BOARD).content.decode()
     assert 'aria-valuenow="40"' in body
+
+
+def test_the_front_page_lists_two_levels_of_boards_and_is_cached(client, make_case, world):
+    from core.models import Jurisdiction, Level
+
+    village = Jurisdiction(code="qh-dh-cz", name="东湖镇陈庄村", level=Level.STREET)
+    village.parent = world.jurisdictions["qh-dh"]
+    village.save()
+    make_case("qh-dh", to="planning")
+    response, cold = queries(client, reverse("public:index"))
+    body = response.content.decode()
+    assert "东湖镇" in body and "清河区" in body
+    assert "东湖镇陈庄村" not in body  # linked from 东湖镇's board instead
+    _, warm = queries(client, reverse("public:index"))
+    assert warm < cold
