@@ -526,11 +526,11 @@ def build_demo() -> DemoWorld:
     demo_county = world.jurisdictions["qh"]
     if not Project.objects.filter(jurisdiction__path__startswith=demo_county.path).exists():
         from core.demo_story import Story
-
-        Story(world).build()
         from core.demo_voting import seed_voting
 
-        seed_voting(world)
+        story = Story(world)
+        story.build()
+        seed_voting(world, story)
     build_api_demo(world)
     build_oversight_demo(world)
     build_deputies_demo(world)

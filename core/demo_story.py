@@ -227,6 +227,7 @@ class Story:
         Suggestion.objects.filter(pk__in=[s.pk for s in sources]).update(created=_moment(collected))
         driver = StoryDriver(w, code, project, seq)
         driver.walk(target)
+        return project
 
     def _date_registration(self, project, started, day):
         when = _moment(day, 9)

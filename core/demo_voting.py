@@ -135,13 +135,16 @@ def _electronic_vote(world, code, projects, *, kind, rules, year, title, ballots
     return session, trackers
 
 
-def seed_voting(world) -> dict:
-    """Build the demo's votes (once). Returns the example trackers, by login."""
+def seed_voting(world, story) -> dict:
+    """Build the demo's votes (once), on cases the demo's story walks to their places with
+    their own titles and dates. Returns the example trackers, by login."""
     year = 2026
-    base = 200  # case indices of their own, so titles do not repeat the other cases'
+
+    def case(target, year):
+        return story.case(CODE, year, target)
 
     # The year's project vote: four candidates for three seats, eight deputies voting.
-    candidates = [world.build_case(base + i, CODE, "candidate", year=year) for i in range(4)]
+    candidates = [case("candidate", year) for _ in range(4)]
     ids = [str(p.pk) for p in candidates]
     pattern = [
         ["yes", "yes", "yes", "no"],
@@ -166,7 +169,7 @@ def seed_voting(world) -> dict:
     )
 
     # The year-end satisfaction vote on two finished projects.
-    rated = [world.build_case(base + 10 + i, CODE, "evaluation", year=year) for i in range(2)]
+    rated = [case("evaluation", year) for _ in range(2)]
     levels = ["satisfied", "satisfied", "basic", "satisfied", "unsatisfied", "satisfied"]
     _rating, rating_trackers = _electronic_vote(
         world,
@@ -183,7 +186,7 @@ def seed_voting(world) -> dict:
     )
 
     # A supplementary vote held on paper: the first teller has entered the count.
-    extra = [world.build_case(base + 20 + i, CODE, "candidate", year=year) for i in range(3)]
+    extra = [case("candidate", year) for _ in range(3)]
     paper = _approved(
         world,
         CODE,
@@ -210,7 +213,7 @@ def seed_voting(world) -> dict:
     )
 
     # Next year's project vote, open now: every deputy present, nobody has voted yet.
-    upcoming = [world.build_case(base + 30 + i, CODE, "candidate", year=year + 1) for i in range(3)]
+    upcoming = [case("candidate", year + 1) for _ in range(3)]
     session = _approved(
         world,
         CODE,

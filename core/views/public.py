@@ -126,9 +126,9 @@ def _cache(operation, *args, **kwargs):
 
 
 def _board_cache(operation, *args, down, **kwargs):
-    """A cache call of the public board's cache, which never fails a reader's request:
-    with the cache (Redis) unreachable the board is rendered afresh, and `down` is the
-    answer."""
+    """A cache call of the public pages' own cache (the board, the front page), which never
+    fails a reader's request: with the cache (Redis) unreachable the page is rendered
+    afresh, and `down` is the answer."""
     try:
         return operation(*args, **kwargs)
     except Exception:  # the backend's connection errors have no common base class
@@ -178,10 +178,10 @@ def index(request):
     for `INDEX_CACHE_SECONDS`."""
     year = timezone.localdate().year
     key = f"public-index:{year}:{get_language()}"
-    jurisdictions = _cache(cache.get, key, down=None)
+    jurisdictions = _board_cache(cache.get, key, down=None)
     if jurisdictions is None:
         jurisdictions = _index_jurisdictions(year)
-        _cache(cache.set, key, jurisdictions, INDEX_CACHE_SECONDS, down=None)
+        _board_cache(cache.set, key, jurisdictions, INDEX_CACHE_SECONDS, down=None)
     return render(request, "public/index.html", {"jurisdictions": jurisdictions, "year": year})
 
 

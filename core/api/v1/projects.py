@@ -119,14 +119,14 @@ class TimelineEvent(serializers.Serializer):
     when = serializers.DateTimeField()
     kind = serializers.ChoiceField(choices=["task", "change", "created", "deleted"])
     title = serializers.CharField()
-    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
+    actor = serializers.CharField(source="who", default=None, allow_null=True)
     detail = serializers.CharField(allow_blank=True)
     changes = serializers.SerializerMethodField()
 
     def get_changes(self, event) -> list[dict]:
         return [
-            {"field": str(name), "old": _plain(old), "new": _plain(new)}
-            for name, old, new in event.changes
+            {"field": str(c.label), "old": _plain(c.old), "new": _plain(c.new)}
+            for c in event.changes
         ]
 
 
