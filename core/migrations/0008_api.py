@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0006_audit'),
+        ('core', '0007_trust'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
