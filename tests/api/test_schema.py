@@ -3,7 +3,8 @@ operation, as an anonymous caller, as a token of each scope and as a browser ses
 a seeded database. No answer may be a 500, and every answer must be one the schema
 describes (status, content type, body).
 
-Run time is bounded by `EXAMPLES` per operation and caller (about 2,500 requests in all).
+Run time is bounded by `EXAMPLES` per operation and caller (about 2,000 requests in all,
+about a minute).
 """
 
 import os
@@ -23,10 +24,11 @@ from schemathesis.specs.openapi.checks import (
 from core.api.v1 import throttles
 from core.models import Deputy
 from permissions.roles import Role
+from tests.voting.session_setup import open_session
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("API_SCHEMA_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("API_SCHEMA_EXAMPLES", "10"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -65,6 +67,9 @@ def seeded(world, make_case, issue_token, user_of, django_user_model):
     """Cases at several steps, a suggestion, and one caller per kind."""
     cases = [make_case("qh-dh", to=to) for to in ("assign_study", "study", "implementing")]
     make_case("qh-xs", to="study")
+    session = open_session(
+        world, [make_case("qh-dh", to="candidate").project for _ in range(3)], rules={"seats": 2}
+    )
     deputy = Deputy.objects.filter(jurisdiction__code="qh-dh").order_by("pk").first().user
     hotline = django_user_model.objects.create_user("schema.hotline")
     congress = user_of("qh-dh", Role.CONGRESS_OFFICE)
@@ -84,7 +89,7 @@ def seeded(world, make_case, issue_token, user_of, django_user_model):
     ids = {
         "projects": cases[1].project.pk,
         "tasks": cases[0].task("assign_study").pk,
-        "sessions": 1,
+        "sessions": session.pk,
         "webhooks": 1,
     }
     return callers, ids
