@@ -156,6 +156,14 @@ def test_a_token_lacking_the_scope_is_refused_with_its_code(issue_token, user_of
     }
 
 
+def test_any_token_may_ask_what_it_may_do(issue_token, user_of):
+    _token, raw = issue_token(user_of("qh-dh", Role.GOVERNMENT_OFFICE), ("suggest",))
+    assert ApiClient(raw).get(reverse("v1-token-me")).json()["scopes"] == ["suggest"]
+    session = ApiClient().login(user_of("qh-dh", Role.GOVERNMENT_OFFICE))
+    refused = session.get(reverse("v1-token-me"))
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "permission_denied"
+
+
 def test_the_command_issues_lists_and_revokes(world):
     out = io.StringIO()
     call_command(
