@@ -85,7 +85,12 @@ def seeded(world, make_case, issue_token, user_of, django_user_model):
         callers[name] = {"headers": {"Authorization": f"Bearer {raw}"}}
     browser = Client()
     browser.force_login(congress)
-    callers["session"] = {"cookies": {"sessionid": browser.cookies["sessionid"].value}}
+    browser.get("/accounts/login/")  # sets the CSRF cookie, so the session's POSTs go through
+    csrf = browser.cookies["csrftoken"].value
+    callers["session"] = {
+        "cookies": {"sessionid": browser.cookies["sessionid"].value, "csrftoken": csrf},
+        "headers": {"X-CSRFToken": csrf, "Referer": "http://localhost/"},
+    }
     ids = {
         "projects": cases[1].project.pk,
         "tasks": cases[0].task("assign_study").pk,
