@@ -21,7 +21,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from core.api.v1 import throttles
 from core.models import Deputy
 from permissions.roles import Role
 from tests.voting.session_setup import open_session
@@ -35,16 +34,6 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-
-
-@pytest.fixture
-def unthrottled(monkeypatch):
-    for throttle in (
-        throttles.TokenRateThrottle,
-        throttles.UserRateThrottle,
-        throttles.AddressRateThrottle,
-    ):
-        monkeypatch.setattr(throttle, "rate", "1000000/min", raising=False)
 
 
 @pytest.fixture
@@ -122,7 +111,7 @@ def _run(operation, caller, sent, path_parameters=None):
     check()
 
 
-def test_every_operation_answers_as_its_schema_says(seeded, unthrottled, keep_connection):
+def test_every_operation_answers_as_its_schema_says(seeded, keep_connection):
     callers, ids = seeded
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
     operations = [result.ok() for result in schema.get_all_operations()]
