@@ -131,3 +131,19 @@ def test_every_operation_answers_as_its_schema_says(seeded, keep_connection):
     print(f"{len(sent)} requests: {statuses}")
     assert len(sent) >= 2000, statuses
     assert statuses.get(200, 0) + statuses.get(201, 0) > 200, statuses
+
+
+def test_the_schema_describes_every_filter_and_the_errors(world):
+    schema = Client().get("/api/v1/schema/?format=json").json()
+    listing = schema["paths"]["/api/v1/projects/"]["get"]
+    names = {p["name"] for p in listing["parameters"]}
+    assert names >= {"q", "year", "stage", "step", "jurisdiction", "under", "category", "set"}
+    assert names >= {"overdue", "page", "page_size"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert {"401", "403", "404", "429"} <= set(responses), (method, path)
+    error = schema["components"]["schemas"]["ErrorDetail"]["properties"]
+    assert set(error) == {"code", "message", "field", "fields"}
+    create = schema["paths"]["/api/v1/suggestions/"]["post"]
+    assert any(p["name"] == "Idempotency-Key" and p["required"] for p in create["parameters"])
