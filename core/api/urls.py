@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
+from .deprecation import deprecated
 
 urlpatterns = [
     path("", include("core.api.voting_urls")),
@@ -15,3 +16,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+# Superseded by /api/v1/ (core/api/v1/); kept answering for one release.
+urlpatterns = deprecated(urlpatterns)

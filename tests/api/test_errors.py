@@ -116,7 +116,10 @@ def test_the_throttles_let_requests_through_when_the_cache_is_down(api, world, m
 def test_the_old_api_still_answers_for_a_session(client, make_case, user_of):
     make_case("qh-dh", to="study")
     client.force_login(user_of("qh-dh", Role.CONGRESS_OFFICE))
-    assert client.get(reverse("api-projects")).json()["count"] == 1
+    old = client.get(reverse("api-projects"))
+    assert old.json()["count"] == 1
+    assert old["Deprecation"] == "true" and old["Link"] == '</api/v1/>; rel="successor-version"'
+    assert "Deprecation" not in client.get(reverse("v1-projects"))
     assert client.get("/api/v1/schema/").status_code == 200
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200
