@@ -82,3 +82,15 @@ def fresh_throttles(monkeypatch):
 
     for throttle in throttles.THROTTLES:
         monkeypatch.setattr(throttle, "rate", "1000000/min", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """Deliveries run in this process, even where REDIS_URL is set (a live worker is the
+    integration suite's business)."""
+    from core.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
