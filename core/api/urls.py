@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
+from .deprecation import deprecated
 
 # Swagger UI's files come from its CDN; its own start-up script is served as a file (the
 # "split" view), so the page needs no inline script.
@@ -23,3 +24,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", api_docs, name="api-docs"),
 ]
+# Superseded by /api/v1/ (core/api/v1/); kept answering for one release.
+urlpatterns = deprecated(urlpatterns)

@@ -1,1 +1,1 @@
-from .clients import api, fresh_throttles, issue_token  # noqa: F401  (fixtures)
+from .clients import api, eager_celery, fresh_throttles, issue_token  # noqa: F401  (fixtures)

@@ -99,7 +99,8 @@ def test_the_number_of_queries_does_not_grow_with_the_page_size(api, make_case, 
         assert len(answer.json()["results"]) == size
         counts[size] = len(queries)
     assert counts[1] == counts[3] == counts[6], counts
-    for url in (reverse("v1-inbox"), reverse("v1-queue"), reverse("v1-sessions")):
+    lists = ("v1-inbox", "v1-queue", "v1-sessions", "v1-suggestions")
+    for url in (reverse(name) for name in lists):
         sizes = []
         for size in (1, 50):
             with CaptureQueriesContext(connection) as queries:

@@ -156,6 +156,14 @@ def test_a_token_lacking_the_scope_is_refused_with_its_code(issue_token, user_of
     }
 
 
+def test_any_token_may_ask_what_it_may_do(issue_token, user_of):
+    _token, raw = issue_token(user_of("qh-dh", Role.GOVERNMENT_OFFICE), ("suggest",))
+    assert ApiClient(raw).get(reverse("v1-token-me")).json()["scopes"] == ["suggest"]
+    session = ApiClient().login(user_of("qh-dh", Role.GOVERNMENT_OFFICE))
+    refused = session.get(reverse("v1-token-me"))
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "permission_denied"
+
+
 def test_the_command_issues_lists_and_revokes(world):
     out = io.StringIO()
     call_command(
@@ -208,3 +216,31 @@ def test_the_admin_issues_a_token_once_and_revokes_it(client, world, user_of):
     )
     token.refresh_from_db()
     assert token.revoked_at is not None and token.revoked_by == admin
+
+
+def test_the_decision_log_stays_intact_through_the_api_decisions(world, admin, user_of):
+    from core.services.audit import verify_audit_log
+    from core.services.webhooks import webhook_subscribe, webhook_unsubscribe
+
+    supervisor = user_of("qh", Role.SUPERVISOR)
+    token, _raw = api_token_issue(
+        actor=admin,
+        name="dash",
+        user=supervisor,
+        jurisdiction=world.jurisdictions["qh"],
+        scopes=["read"],
+    )
+    subscription, _secret = webhook_subscribe(
+        actor=supervisor,
+        token=token,
+        jurisdiction=world.jurisdictions["qh-dh"],
+        url="https://dashboard.example.invalid/hooks",
+        events=["step.done"],
+    )
+    webhook_unsubscribe(actor=supervisor, subscription=subscription)
+    api_token_revoke(actor=admin, token=token)
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"api_token.issue", "webhook.subscribe", "webhook.unsubscribe"} <= actions
+    assert "api_token.revoke" in actions
+    checked, problems = verify_audit_log()
+    assert checked >= 4 and problems == []

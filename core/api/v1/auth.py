@@ -93,5 +93,7 @@ class HasScope(permissions.BasePermission):
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return False
-        require_scope(request, getattr(view, "required_scope", ApiScope.READ))
+        scope = getattr(view, "required_scope", ApiScope.READ)
+        if scope is not None:
+            require_scope(request, scope)
         return True

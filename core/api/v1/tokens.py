@@ -26,7 +26,9 @@ class TokenOut(serializers.ModelSerializer):
 
 
 class TokenMe(V1View):
-    """The calling token: its system, account, jurisdiction and scopes."""
+    """The calling token: its system, account, jurisdiction and scopes (any scope)."""
+
+    required_scope = None
 
     @extend_schema(responses=TokenOut, operation_id="tokens_me")
     def get(self, request):

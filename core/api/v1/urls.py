@@ -3,7 +3,7 @@
 from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import board, projects, sessions, suggestions, tasks, tokens, webhooks
+from . import ballots, board, projects, sessions, suggestions, tasks, tokens, webhooks
 from .errors import not_found
 
 
@@ -55,6 +55,7 @@ urlpatterns = [
     path(
         "sessions/<api_id:pk>/result/", sessions.SessionResult.as_view(), name="v1-session-result"
     ),
+    path("sessions/<api_id:pk>/ballot/", ballots.SessionBallot.as_view(), name="v1-session-ballot"),
     path("board/", board.BoardIndex.as_view(), name="v1-board-index"),
     path("board/<api_code:code>/", board.BoardDetail.as_view(), name="v1-board"),
     path("webhooks/", webhooks.SubscriptionListCreate.as_view(), name="v1-webhooks"),
