@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import deputies_forms as forms
+from core.deputies_messages import CANDIDATE_NOT_PUBLISHED
 from core.models import CandidateComment, CommentStatus, Jurisdiction, Project, Stage
 from core.selectors.projects import projects_for_user
 from core.services import candidates as candidate_services
@@ -158,9 +159,20 @@ def public_comment(request, code, pk):
     project = project.first() if project is not None else None
     if project is None:
         raise Http404
-    if request.method != "POST":
-        if project.stage != Stage.CANDIDATE:
+    if project.stage != Stage.CANDIDATE:
+        # Only a published candidate is on the board: the refusal names nothing else.
+        if request.method != "POST":
             raise Http404
+        form = forms.CandidateCommentForm(request.POST)
+        form.is_valid()
+        form.add_error(None, CANDIDATE_NOT_PUBLISHED)
+        return render(
+            request,
+            "deputies/public_comment.html",
+            {"form": form, "project": None, "jurisdiction": jurisdiction},
+            status=400,
+        )
+    if request.method != "POST":
         return render(
             request,
             "deputies/public_comment.html",

@@ -357,8 +357,11 @@ def suggest(request, code=None, deputy=None):
         "jurisdiction": chosen.jurisdiction.code if chosen else request.GET.get("j"),
         "stamp": issue_form_token(),
     }
-    form = SuggestionPageForm(request.POST or None, jurisdictions=jurisdictions, initial=initial)
-    if request.method == "POST":
+    posted = request.method == "POST"
+    form = SuggestionPageForm(
+        request.POST if posted else None, jurisdictions=jurisdictions, initial=initial
+    )
+    if posted:
         try:
             suggestion = _suggest_post(
                 form,

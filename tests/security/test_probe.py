@@ -187,14 +187,15 @@ def check(response, url, who, marker):
 
 
 def text_field_names() -> set[str]:
-    import core.voting_forms
     from django import forms as django_forms
 
+    import core.deputies_forms
     import core.forms
     import flows.forms
+    import flows.voting_forms
 
     names = {"title", "text", "note", "comment", "q", "code", "name", "reason"}
-    for module in (core.forms, flows.forms, core.voting_forms):
+    for module in (core.forms, flows.forms, flows.voting_forms, core.deputies_forms):
         for obj in vars(module).values():
             if isinstance(obj, type) and issubclass(obj, django_forms.BaseForm):
                 names.update(obj.base_fields)
