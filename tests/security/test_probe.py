@@ -190,11 +190,12 @@ def text_field_names() -> set[str]:
     from django import forms as django_forms
 
     import core.forms
-    import core.voting_forms
+    import core.views.calendar
     import flows.forms
+    import flows.voting_forms
 
     names = {"title", "text", "note", "comment", "q", "code", "name", "reason"}
-    for module in (core.forms, flows.forms, core.voting_forms):
+    for module in (core.forms, flows.forms, flows.voting_forms, core.views.calendar):
         for obj in vars(module).values():
             if isinstance(obj, type) and issubclass(obj, django_forms.BaseForm):
                 names.update(obj.base_fields)
