@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -21,12 +20,9 @@ from permissions.roles import Role
 from tests.voting.session_setup import deputies, ids, open_session
 
 from .conftest import ROOT, database_url, require_live_services
+from .stack import database_on
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def on(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
 def table_digests(url: str) -> dict[str, tuple[int, str]]:
@@ -97,12 +93,12 @@ def test_a_backup_restores_every_case_history_row_decision_and_ballot(
     # The machine is lost: the files are gone; a new, empty database takes its place.
     shutil.rmtree(settings.MEDIA_ROOT)
     restored = f"{connection.settings_dict['NAME']}_restored"
-    server = on(source, "postgres")
+    server = database_on(source, "postgres")
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{restored}"')
         conn.execute(f'CREATE DATABASE "{restored}"')
     try:
-        target = on(source, restored)
+        target = database_on(source, restored)
         run(["bash", "deploy/restore.sh", folder], {**env, "DATABASE_URL": target})
         after = table_digests(target)
         assert after == before
