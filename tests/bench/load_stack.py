@@ -20,30 +20,30 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _on(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
 def scratch_database(base_url: str) -> str:
     import psycopg
 
+    from tests.integration.stack import database_on
+
     name = urlsplit(base_url).path.strip("/") + "_load"
-    with psycopg.connect(_on(base_url, "postgres"), autocommit=True) as conn:
+    with psycopg.connect(database_on(base_url, "postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    return _on(base_url, name)
+    return database_on(base_url, name)
 
 
 def drop_database(url: str) -> None:
     import psycopg
 
+    from tests.integration.stack import database_on
+
     name = urlsplit(url).path.strip("/")
-    with psycopg.connect(_on(url, "postgres"), autocommit=True) as conn:
+    with psycopg.connect(database_on(url, "postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -19,6 +19,11 @@ from django.conf import settings
 from .conftest import ROOT, TODAY, Process, _wait_for, database_url
 
 
+def database_on(url: str, name: str) -> str:
+    """The URL of another database on the same PostgreSQL server."""
+    return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path=f"/{name}"))
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

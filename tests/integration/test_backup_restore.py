@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -14,19 +13,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from core.models import Project
-from core.models.voting import Ballot
+from core.models.voting import SealedBallot
 from core.services import supervision
 from core.services.audit import audit_record
 from permissions.roles import Role
 from tests.voting.session_setup import deputies, ids, open_session
 
 from .conftest import ROOT, database_url, require_live_services
+from .stack import database_on
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def on(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
 def table_digests(url: str) -> dict[str, tuple[int, str]]:
@@ -81,7 +77,7 @@ def test_a_backup_restores_every_case_history_row_decision_and_ballot(
 
     with transaction.atomic():
         audit_record(actor=None, action="test.decision", jurisdiction=world.jurisdictions["qh-dh"])
-    assert Ballot.objects.count() == 2
+    assert SealedBallot.objects.count() == 2  # sealed to the tellers until the count
 
     source = database_url()
     env = {
@@ -97,16 +93,22 @@ def test_a_backup_restores_every_case_history_row_decision_and_ballot(
     # The machine is lost: the files are gone; a new, empty database takes its place.
     shutil.rmtree(settings.MEDIA_ROOT)
     restored = f"{connection.settings_dict['NAME']}_restored"
-    server = on(source, "postgres")
+    server = database_on(source, "postgres")
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{restored}"')
         conn.execute(f'CREATE DATABASE "{restored}"')
     try:
-        target = on(source, restored)
+        target = database_on(source, restored)
         run(["bash", "deploy/restore.sh", folder], {**env, "DATABASE_URL": target})
         after = table_digests(target)
         assert after == before
-        for table in ("core_project", "core_auditentry", "core_ballot", "core_historicalproject"):
+        for table in (
+            "core_project",
+            "core_historicalproject",
+            "core_auditentry",
+            "core_sealedballot",
+            "core_participation",
+        ):
             assert after[table][0] > 0, table
         assert (settings.MEDIA_ROOT / attachment.file.name).read_bytes() == b"%PDF-1.4 minutes"
         out = run([sys.executable, "manage.py", "verify_audit"], {**env, "DATABASE_URL": target})

@@ -191,11 +191,19 @@ def text_field_names() -> set[str]:
 
     import core.deputies_forms
     import core.forms
+    import core.views.calendar
     import flows.forms
     import flows.voting_forms
 
     names = {"title", "text", "note", "comment", "q", "code", "name", "reason"}
-    for module in (core.forms, flows.forms, flows.voting_forms, core.deputies_forms):
+    modules = (
+        core.forms,
+        flows.forms,
+        flows.voting_forms,
+        core.deputies_forms,
+        core.views.calendar,
+    )
+    for module in modules:
         for obj in vars(module).values():
             if isinstance(obj, type) and issubclass(obj, django_forms.BaseForm):
                 names.update(obj.base_fields)
