@@ -432,13 +432,13 @@ class CaseDriver:
             actor=self.w._u(self.code, self.dept), task=task, answers=answers
         )
 
-    def accept(self):
+    def accept(self, accepted=True):
         self.refresh()
         projects.project_accept_completion(
             actor=self.monitor(),
             task=self.task("accept_completion"),
-            accepted=True,
-            opinion="工程质量合格，同意验收。",
+            accepted=accepted,
+            opinion="工程质量合格，同意验收。" if accepted else "部分路段排水不畅，整改后再验收。",
         )
 
     def rate(self, rate):

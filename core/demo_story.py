@@ -77,7 +77,14 @@ CURRENT_YEAR = [
     "planning",
     "not_elected",
 ]
-NEXT_YEAR = ["assign_study", "study", "party_review", "candidate", "infeasible"]
+NEXT_YEAR = [
+    "assign_study",
+    "study",
+    "party_review",
+    "candidate",
+    "infeasible",
+    "returned_then_study",
+]
 
 
 def _moment(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -277,6 +284,10 @@ class StoryDriver:
             d.study(feasible=target != "infeasible")
         if target in ("infeasible", "party_review"):
             return
+        if target == "returned_then_study":
+            with self.at(self.day(11, 24, y)):
+                d.party("returned", "请补充资金测算和运维方案。")
+            return  # back with the department for a second study
         # next year's early candidates were reviewed in November, the rest in December
         with self.at(self.day(11, 24, y) if target == "candidate" else self.day(12, 12, y)):
             if target == "rejected":
@@ -330,7 +341,18 @@ class StoryDriver:
             return
         # this year's projects finished early: accepted in October, rated in November
         early = target in ("evaluation", "accountability")
-        with self.at(self.day(10, 24) if early else self.day(11, 10)):
+        accept_on = self.day(10, 24) if early else self.day(11, 10)
+        if target == "closed_normal" and self.year % 2:
+            # the first inspection finds work to put right; a rectification report follows
+            with self.at(self.day(11, 2)):
+                d.accept(accepted=False)
+            d.refresh()
+            with self.at(self.day(11, 9)):
+                d.report(4, 100, completed=True, year=self.year)
+            with self.at(self.day(11, 13)):
+                d.review()
+            accept_on = self.day(11, 20)
+        with self.at(accept_on):
             d.accept()
         if target == "evaluation":
             return
