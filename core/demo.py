@@ -30,6 +30,7 @@ from core.services.steps import open_task
 from permissions.roles import Role
 
 DEMO_PASSWORD = "demo-2026"
+PHASES = {n: f"{'一二三四五六七八九'[n - 1]}期" for n in range(1, 10)}
 YEAR = 2026
 
 JURISDICTIONS = [
@@ -225,9 +226,14 @@ class DemoWorld:
                     j,
                     office=self.offices[(code, suffix)],
                 )
+            # Three tellers: any two of them open an electronic vote's sealed ballots.
             self.users[(code, Role.TELLER)] = self._user(
                 f"{prefix}.teller", self._name(), Role.TELLER, j
             )
+            for n in (2, 3):
+                self.users[(code, f"teller{n}")] = self._user(
+                    f"{prefix}.teller{n}", self._name(), Role.TELLER, j
+                )
             self.users[(code, Role.SUPERVISOR)] = self._user(
                 f"{prefix}.supervisor", self._name(), Role.SUPERVISOR, j
             )
@@ -263,7 +269,25 @@ class DemoWorld:
             code = codes[index % len(codes)]
             self.build_case(index, code, target)
 
-    def build_case(self, index, code, target):
+    def _place(self, code, index) -> str:
+        """Where a case of this index is: the jurisdiction itself for the first round of
+        ideas, then its villages and communities, so that no two cases share a title."""
+        from core.demo_story import PLACES
+
+        if index < len(IDEAS):
+            return self.jurisdictions[code].name
+        places = PLACES[code]
+        return places[(index // len(IDEAS) - 1) % len(places)]
+
+    def _distinct_title(self, jurisdiction, title) -> str:
+        """A title already taken in the jurisdiction is the project's next phase."""
+        candidate, phase = title, 2
+        while Project.objects.filter(jurisdiction=jurisdiction, title=candidate).exists():
+            candidate = f"{title}（{PHASES[phase]}）"
+            phase += 1
+        return candidate
+
+    def build_case(self, index, code, target, year=YEAR):
         j = self.jurisdictions[code]
         category_code, title, text = IDEAS[index % len(IDEAS)]
         category = Category.objects.get(code=category_code)
@@ -280,7 +304,7 @@ class DemoWorld:
                 proposer_contact=f"139{self.rng.randrange(10**8):08d}",
                 location=f"{j.name}",
                 category=category,
-                year=YEAR - 1,
+                year=year - 1,
             )
             for n in range(1 + index % 2)
         ]
@@ -288,9 +312,9 @@ class DemoWorld:
             actor=gov,
             jurisdiction=j,
             suggestions=sources,
-            title=f"{j.name}{title}",
+            title=self._distinct_title(j, f"{self._place(code, index)}{title}"),
             category=category,
-            year=YEAR,
+            year=year,
             reason=text,
             content=f"{title}：{text}",
             location=j.name,
@@ -299,6 +323,7 @@ class DemoWorld:
         )
         steps = CaseDriver(self, code, project)
         steps.run_to(target)
+        return project
 
 
 class CaseDriver:
@@ -352,21 +377,13 @@ class CaseDriver:
             comment=comment,
         )
 
-    def vote(self, elected=True, voted_on=None):
-        """Record the congress vote: of the deputies present, most vote for an elected
-        project and a minority for one that is not."""
+    def vote(self, elected=True):
+        """The congress vote, held on paper and recorded as a paper session by two
+        tellers: the outcome of a case comes only from a session's announcement."""
+        from core.demo_voting import paper_vote
+
         self.refresh()
-        present = Deputy.objects.filter(jurisdiction__code=self.code, active=True).count()
-        absent = self.project.pk % 2 if present > 4 else 0
-        present -= absent
-        yes = present - self.project.pk % 3 if elected else max(1, present // 3)
-        projects.project_record_vote(
-            actor=self.w._u(self.code, Role.CONGRESS_OFFICE),
-            project=self.project,
-            elected=elected,
-            voted_on=voted_on or datetime.date(YEAR, 1, 15),
-            yes=yes,
-        )
+        paper_vote(self.w, self.code, [(self.project, elected)])
 
     def plan_and_group(self):
         self.plan()
@@ -517,6 +534,8 @@ def build_demo() -> DemoWorld:
     demo_county = world.jurisdictions["qh"]
     if not Project.objects.filter(jurisdiction__path__startswith=demo_county.path).exists():
         from core.demo_story import Story
+        from core.demo_voting import seed_voting
 
         Story(world).build()
+        seed_voting(world)
     return world

@@ -92,14 +92,21 @@ def _moment(day: datetime.date, hour: int = 10) -> datetime.datetime:
 
 
 @contextmanager
-def happened_on(project_id: int, day: datetime.date, hour: int = 10):
-    """Run a step now, then date everything it wrote for this case to `day`.
+def happened_on(project_ids, day: datetime.date, hour: int = 10):
+    """Run a step now, then date everything it wrote for these cases to `day`.
 
     A day still to come is kept at today, so the demo never records the future.
     """
     started = timezone.now()
     yield
     when = min(_moment(day, hour), started - datetime.timedelta(minutes=1))
+    ids = [project_ids] if isinstance(project_ids, int) else list(project_ids)
+    for project_id in ids:
+        _move_case(project_id, started, when)
+
+
+def _move_case(project_id: int, started, when) -> None:
+    """Move what was written for one case since `started` to `when`."""
     shift = when - started
 
     def move(qs, *fields):
@@ -170,9 +177,29 @@ class Story:
         for year, targets in plan:
             for j_index, code in enumerate(codes):
                 # each jurisdiction leaves a different mix, rotating through the list
-                for n in range(len(targets) - (j_index % 2)):
-                    target = targets[(n + j_index) % len(targets)]
-                    self.case(code, year, target)
+                drivers = [
+                    self.case(code, year, targets[(n + j_index) % len(targets)])
+                    for n in range(len(targets) - (j_index % 2))
+                ]
+                voting = [(d, d.target) for d in drivers if d.before_vote(d.target)]
+                if voting:
+                    self.congress_vote(code, year, voting)
+                for driver, target in voting:
+                    if target != "not_elected":
+                        driver.after_vote(target)
+
+    def congress_vote(self, code, year, voting):
+        """The year's congress session votes on the jurisdiction's candidates at once, on
+        paper, counted by two tellers."""
+        from core.demo_voting import paper_vote
+
+        session_day = datetime.date(year, 1, 15)
+        outcomes = []
+        for driver, target in voting:
+            driver.d.refresh()
+            outcomes.append((driver.d.project, target != "not_elected"))
+        with happened_on([d.pid for d, _t in voting], session_day, 16):
+            paper_vote(self.w, code, outcomes, year=year)
 
     # -- one case ------------------------------------------------------------------
     def _title(self, code, year):
@@ -232,8 +259,7 @@ class Story:
         )
         self._date_registration(project, started, registered)
         Suggestion.objects.filter(pk__in=[s.pk for s in sources]).update(created=_moment(collected))
-        driver = StoryDriver(w, code, project, seq)
-        driver.walk(target)
+        return StoryDriver(w, code, project, seq, target)
 
     def _date_registration(self, project, started, day):
         when = _moment(day, 9)
@@ -257,13 +283,14 @@ class Story:
 class StoryDriver:
     """Walks one case of a given year through its calendar, each step on its day."""
 
-    def __init__(self, world, code, project, seq):
+    def __init__(self, world, code, project, seq, target):
         from core.demo import CaseDriver
 
         self.d = CaseDriver(world, code, project)
         self.year = project.year
         self.seq = seq
         self.pid = project.pk
+        self.target = target
 
     def day(self, month, day, year_offset=0):
         jitter = self.seq % 6
@@ -272,34 +299,34 @@ class StoryDriver:
     def at(self, day, hour=10):
         return happened_on(self.pid, day, hour)
 
-    def walk(self, target):
+    def before_vote(self, target) -> bool:
+        """The autumn before: study and Party review. True if the case goes to the vote."""
         d, y = self.d, -1
         if target == "assign_study":
-            return
+            return False
         with self.at(self.day(11, 2, y)):
             d.assign()
         if target == "study":
-            return
+            return False
         with self.at(self.day(11, 22, y)):
             d.study(feasible=target != "infeasible")
         if target in ("infeasible", "party_review"):
-            return
+            return False
         if target == "returned_then_study":
             with self.at(self.day(11, 24, y)):
                 d.party("returned", "请补充资金测算和运维方案。")
-            return  # back with the department for a second study
+            return False  # back with the department for a second study
         # next year's early candidates were reviewed in November, the rest in December
         with self.at(self.day(11, 24, y) if target == "candidate" else self.day(12, 12, y)):
             if target == "rejected":
-                return d.party("rejected", "与县级已列项目重复，暂不列入。")
+                d.party("rejected", "与县级已列项目重复，暂不列入。")
+                return False
             d.party()
-        if target == "candidate":
-            return
-        session = datetime.date(self.year, 1, 16 + len(self.d.code) % 3)
-        with self.at(session, 16):
-            d.vote(elected=target != "not_elected", voted_on=session)
-        if target == "not_elected":
-            return
+        return target != "candidate"
+
+    def after_vote(self, target) -> None:
+        """The year itself: plan, group, quarterly reports, acceptance, rating."""
+        d = self.d
         with self.at(self.day(1, 25)):
             d.group()
         if target == "planning":

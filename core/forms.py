@@ -128,18 +128,6 @@ class RegisterProjectForm(forms.Form):
         return budget
 
 
-class VoteOutcomeForm(forms.Form):
-    elected = forms.ChoiceField(
-        label=_("Outcome"),
-        widget=forms.RadioSelect,
-        choices=[("yes", _("Elected")), ("no", _("Not elected"))],
-    )
-    voted_on = forms.DateField(
-        label=_("Date of the vote"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    yes = forms.IntegerField(label=_("Votes for"), min_value=0, required=False)
-
-
 class SatisfactionForm(forms.Form):
     rate = forms.DecimalField(
         label=_("Satisfaction rate %"), min_value=0, max_value=100, decimal_places=1
@@ -152,3 +140,51 @@ class CommentForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     attachment = forms.FileField(label=_("File"))
+
+
+class RoleGrantForm(forms.Form):
+    """Grant a role in a jurisdiction below one's own (or, for an administrator, any)."""
+
+    username = forms.CharField(label=_("Login of the person"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"))
+    jurisdiction = forms.ChoiceField(label=_("Jurisdiction"))
+    office = forms.CharField(
+        label=_("Office code (departments only)"), max_length=30, required=False
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args, jurisdictions=(), **kwargs):
+        from permissions.roles import ROLE_CHOICES
+
+        super().__init__(*args, **kwargs)
+        self.jurisdictions = {j.code: j for j in jurisdictions}
+        self.fields["jurisdiction"].choices = [(j.code, j.name) for j in jurisdictions]
+        self.fields["role"].choices = ROLE_CHOICES
+
+    def clean_username(self):
+        from django.contrib.auth.models import User
+
+        user = User.objects.filter(username=self.cleaned_data["username"].strip()).first()
+        if user is None:
+            raise forms.ValidationError(_("No one has this login."))
+        return user
+
+    def clean(self):
+        from core.models import Office
+
+        data = super().clean()
+        data["user"] = data.get("username")
+        data["jurisdiction"] = self.jurisdictions.get(data.get("jurisdiction"))
+        code = (data.get("office") or "").strip()
+        data["office"] = None
+        if code:
+            data["office"] = Office.objects.filter(
+                code=code, jurisdiction=data["jurisdiction"]
+            ).first()
+            if data["office"] is None:
+                self.add_error("office", _("No office of this jurisdiction has this code."))
+        return data
+
+
+class RoleRevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)

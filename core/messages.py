@@ -39,3 +39,122 @@ TASK_NOT_ALLOWED = _("You may not act on this step.")
 WRONG_STEP = _("This form does not belong to this step.")
 COLLECTION_CLOSED = _("The suggestion form is closed: the collection window is not open.")
 YEAR_OUT_OF_RANGE = _("Enter a year between 2000 and 2100.")
+
+# roles and who may grant them
+ROLE_SELF_GRANT = _("Nobody may grant or revoke a role of their own.")
+ROLE_NOT_YOURS = _(
+    "Roles of this jurisdiction are granted by an administrator or the congress office of "
+    "the level above."
+)
+ROLE_IMPORT_OFFICE_HOLDER = _(
+    "This account holds an office role: the roster import makes deputies only of people "
+    "without one."
+)
+OUTCOME_BELONGS_TO_SESSION = _(
+    "This project is on a voting session's slate: its result comes only from that session's "
+    "announcement."
+)
+ROLE_REVOKE_NEEDS_REASON = _("Give the reason for taking the role back.")
+
+# -- the voting area ------------------------------------------------------------------
+# sessions and their rules
+KIND_UNKNOWN = _("Choose a project vote or a satisfaction vote.")
+PAPER_ONLY_FOR_SELECTION = _("Paper counting exists for the project vote only.")
+NO_CONGRESS_DEPUTIES = _("This jurisdiction has no active deputies to vote.")
+RULE_INVALID = _("The rule “%(field)s” is not valid: %(detail)s")
+DEPUTIES_TOTAL_INVALID = _("The number of deputies must be a whole number of at least 1.")
+SESSION_NOT_DRAFT = _("The rules and the slate can be changed only before the slate is approved.")
+SLATE_EMPTY = _("The slate is empty: no project is available for this vote.")
+SLATE_PROJECT_NOT_AVAILABLE = _("Project “%(title)s” cannot be put on this slate.")
+SLATE_OUTSIDE_DIFFERENTIAL = _(
+    "The slate is outside the differential ratio: (%(candidates)d − %(seats)d) / %(seats)d "
+    "= %(ratio)s, but it must be between %(low)s and %(high)s."
+)
+SLATE_NEEDS_COMMENT = _("Give your comments when returning the slate.")
+SESSION_NOT_READY_TO_OPEN = _("Voting can be opened only once the slate has been approved.")
+ATTENDANCE_LOCKED = _("Attendance can be recorded only before voting opens.")
+ATTENDANCE_NOT_A_DEPUTY = _("Only this jurisdiction's active deputies can be marked present.")
+PRESENT_ABOVE_TOTAL = _(
+    "More deputies are marked present (%(present)d) than the congress has (%(total)d)."
+)
+QUORUM_NOT_PRESENT = _(
+    "More than half of the deputies must be present to vote: %(present)d of %(total)d present."
+)
+SESSION_NOT_OPEN_TO_CLOSE = _("Only an open session can be closed.")
+SESSION_NOT_CLOSED = _("The result can be announced only after voting has closed.")
+SESSION_STEP_NOT_AVAILABLE = _("This step is not open for this session now.")
+
+# ballots
+BALLOT_NOT_OPEN = _("Voting is not open for this session: your ballot was not accepted.")
+BALLOT_PAPER_SESSION = _("This session votes on paper ballots.")
+BALLOT_NOT_A_DEPUTY = _("Only a deputy of this congress can cast a ballot.")
+BALLOT_NOT_PRESENT = _("You are not marked present at this session, so you cannot vote.")
+BALLOT_ALREADY_CAST = _("You have already cast your ballot in this session; it cannot be changed.")
+BALLOT_MALFORMED = _("The ballot could not be read; it was not accepted.")
+BALLOT_NOT_ON_SLATE = _("The ballot names a project that is not on the slate; it was not accepted.")
+BALLOT_MARK_NOT_ALLOWED = _(
+    "The ballot holds a mark that is not allowed in this vote; it was not accepted."
+)
+BALLOT_TOO_MANY_APPROVALS = _(
+    "You may approve at most %(max)d projects; this ballot approves %(count)d. It was not accepted."
+)
+BALLOT_CATEGORY_MINIMUM = _(
+    "Approve at least one project in each category (missing: %(categories)s). "
+    "The ballot was not accepted."
+)
+BALLOT_INVALID = _("The ballot is not valid under this session's rules; it was not accepted.")
+
+# paper counts
+PAPER_NOT_PAPER = _("This session is voted electronically; there is no paper count to enter.")
+PAPER_NOT_CLOSED = _("Paper counts are entered after voting has closed, before the announcement.")
+PAPER_THIRD_TELLER = _("Two tellers have already entered counts for this session.")
+PAPER_COUNT_INVALID = _("Enter whole numbers of at least 0.")
+PAPER_ENTRIES_MISSING = _(
+    "Both tellers must enter their counts before the result can be announced."
+)
+PAPER_TELLERS_DISAGREE = _(
+    "The two tellers' counts differ (teller_mismatch); they must recount and correct their "
+    "entries before the result can be announced."
+)
+
+# results and exports
+NOT_ANNOUNCED = _("The ballots can be downloaded only after the announcement.")
+
+# four eyes and sealed ballots
+SLATE_APPROVER_IS_BUILDER = _(
+    "Whoever built or created a slate may not approve it: the Party committee office does."
+)
+TELLER_RUNS_SESSION = _(
+    "Whoever runs a vote may not count it: the tellers are people who do not manage the session."
+)
+TELLER_KEY_TOO_SHORT = _("A counting passphrase needs at least %(min)d characters.")
+TELLER_KEY_MISMATCH = _("The two passphrases differ; type the same passphrase twice.")
+TELLER_KEY_NOT_NOW = _("Counting keys are set before voting opens.")
+TELLER_KEY_PAPER = _("A paper vote has no counting keys.")
+TELLERS_TOO_FEW = _(
+    "Voting can open only when at least %(needed)d tellers have set their counting keys "
+    "(%(count)d have): any %(k)d of them must be able to count, and one forgotten passphrase "
+    "must not lose the vote."
+)
+TELLERS_NEEDED_INVALID = _("At least 2 tellers must be needed to count.")
+COUNT_NOT_NOW = _("The ballots are opened after voting has closed, before the announcement.")
+COUNT_PASSPHRASES_WRONG = _("The passphrase of %(names)s does not open their key.")
+COUNT_TOO_FEW_PASSPHRASES = _(
+    "%(k)d tellers' passphrases are needed to open the ballots; %(given)d opened their keys. "
+    "Nothing was changed: try again with another teller, or count on paper."
+)
+PAPER_FALLBACK_NEEDS_REASON = _("Say why the ballots are counted on paper.")
+PAPER_FALLBACK_NOT_NOW = _(
+    "The paper count replaces the electronic count only after voting has closed and before "
+    "the ballots are opened."
+)
+PAPER_SAME_TELLER = _("The two counts must be entered by two different tellers.")
+BALLOTS_CHANGED_SINCE_COUNT = _(
+    "The stored ballots no longer match those the tellers opened; the result was not "
+    "announced. Tell the congress office and check the decision log."
+)
+TRACKER_NOT_FOUND = _("No ballot has this tracker. Check it and try again.")
+BALLOTS_NOT_YOURS = _(
+    "The individual ballots go only to the session's tellers and the congress office; "
+    "everyone else sees the totals."
+)

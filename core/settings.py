@@ -21,6 +21,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The key of the decision log's hash chain. Kept out of the database, so that whoever can
 # write the tables cannot forge an entry; by default derived from SECRET_KEY.
 AUDIT_LOG_KEY = env.str("AUDIT_LOG_KEY", default="") or f"audit-log:{SECRET_KEY}"
+# How hard the tellers' passphrases are stretched (Argon2id): "moderate" (about half a
+# second and 256 MiB per key, the default) or "interactive" (a tenth of that).
+BALLOT_KEY_STRENGTH = env.str("BALLOT_KEY_STRENGTH", default="moderate")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

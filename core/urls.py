@@ -19,7 +19,6 @@ work_patterns = (
         path("cases/<int:pk>/chart.svg", work.case_chart, name="case_chart"),
         path("cases/<int:pk>/comment/", work.case_comment, name="case_comment"),
         path("cases/<int:pk>/attach/", work.case_attach, name="case_attach"),
-        path("cases/<int:pk>/vote/", work.case_record_vote, name="case_record_vote"),
         path(
             "cases/<int:pk>/satisfaction/",
             work.case_record_satisfaction,
@@ -54,6 +53,7 @@ urlpatterns = [
     path("", include("core.web_urls.calendar")),
     path("", include("core.web_urls.supervision")),
     path("", include("core.web_urls.help")),
+    path("", include("core.web_urls.trust")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,8 +5,9 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from core.models.voting import SessionStatus, VotingProcess, VotingSession
-from core.views.voting import SessionStepView
 from permissions.roles import Step, perm
+
+from .voting_steps import SessionStepView
 
 
 def _session(process):
@@ -29,6 +30,15 @@ def _status(activation) -> str:
     )
 
 
+def _is_paper(activation) -> bool:
+    return (
+        VotingSession.objects.filter(pk=_session(activation.process).pk)
+        .values_list("method", flat=True)
+        .get()
+        == "paper"
+    )
+
+
 def _is_runoff(activation) -> bool:
     return _session(activation.process).parent_id is not None
 
@@ -39,10 +49,12 @@ class VotingSessionFlow(flow.Flow):
     A congress session's secret vote (无记名投票) on the livelihood projects: the congress
     office creates the session, sets its rules and builds the slate from the
     Party-approved candidates (or, for the year-end satisfaction vote, from the year's
-    elected projects); the Party committee office approves the slate; the congress office
-    records attendance, opens and closes voting; the engine counts (for paper ballots,
-    once the two tellers' counts agree) and the congress office announces the result,
-    which releases every candidate case's waiting step. A tie under the runoff policy
+    elected projects); the Party committee office, never the slate's builder, approves
+    it; the tellers set their counting keys; the congress office records attendance and
+    opens voting; deputies' ballots are sealed to the tellers' keys; the congress office
+    closes voting; k tellers together open the sealed ballots (for paper ballots, two
+    tellers enter counts that agree); the engine counts and the congress office announces
+    the result, which releases every candidate case's waiting step. A tie under the runoff policy
     opens a follow-up session on the tied candidates, whose slate needs no new approval.
     """
 
@@ -95,8 +107,24 @@ class VotingSessionFlow(flow.Flow):
         flow.View(SessionStepView.as_view())
         .Annotation(title=_("Close voting"))
         .Permission(perm(Step.MANAGE_SESSIONS), obj=session_jurisdiction)
+        .Next(this.check_paper)
+    )
+    check_paper = (
+        flow.If(_is_paper)
+        .Annotation(title=_("Paper ballots?"))
+        .Then(this.announce)
+        .Else(this.count_ballots)
+    )
+
+    # -- tellers: k of them open the sealed ballots together (or fall back to paper)
+    count_ballots = (
+        flow.View(SessionStepView.as_view())
+        .Annotation(title=_("Open the sealed ballots"))
+        .Permission(perm(Step.COUNT_BALLOTS), obj=session_jurisdiction)
         .Next(this.announce)
     )
+
+    # -- congress office
     announce = (
         flow.View(SessionStepView.as_view())
         .Annotation(title=_("Count and announce"))

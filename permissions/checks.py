@@ -28,10 +28,6 @@ def can_route_suggestion(user, suggestion) -> bool:
     return has_step(user, Step.ROUTE_SUGGESTION, suggestion.jurisdiction)
 
 
-def can_record_vote(user, project) -> bool:
-    return has_step(user, Step.RECORD_VOTE, project.jurisdiction)
-
-
 def can_record_satisfaction(user, project) -> bool:
     return has_step(user, Step.RECORD_SATISFACTION, project.jurisdiction)
 
@@ -65,11 +61,50 @@ def can_manage_sessions(user, jurisdiction) -> bool:
 
 
 def can_approve_slate(user, session) -> bool:
+    """The Party committee office, and never whoever built the slate (four eyes)."""
+    if user.pk in (session.slate_built_by_id, session.created_by_id):
+        return False
     return has_step(user, Step.APPROVE_SLATE, session.jurisdiction)
 
 
+def runs_session(user, session) -> bool:
+    """Does this user run the session (created it, built its slate, or manages the
+    jurisdiction's sessions)? Whoever runs a vote does not count it."""
+    if user.pk in (session.created_by_id, session.slate_built_by_id):
+        return True
+    return has_step(user, Step.MANAGE_SESSIONS, session.jurisdiction)
+
+
 def can_enter_paper_count(user, session) -> bool:
-    return has_step(user, Step.ENTER_PAPER_COUNT, session.jurisdiction)
+    """A teller of the jurisdiction who does not run the session."""
+    return has_step(user, Step.ENTER_PAPER_COUNT, session.jurisdiction) and not runs_session(
+        user, session
+    )
+
+
+def can_count_ballots(user, session) -> bool:
+    """A teller who may set a counting key for the session and open its ballots."""
+    return has_step(user, Step.COUNT_BALLOTS, session.jurisdiction) and not runs_session(
+        user, session
+    )
+
+
+def can_read_individual_ballots(user, session) -> bool:
+    """The opened ballots of a session, one by one, for a recount: its tellers and the
+    congress office only; everyone else sees the totals."""
+    return can_manage_sessions(user, session.jurisdiction) or has_step(
+        user, Step.COUNT_BALLOTS, session.jurisdiction
+    )
+
+
+def can_grant_roles(user, jurisdiction) -> bool:
+    """An administrator, or the congress office of the level above."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    parent = jurisdiction.parent
+    return parent is not None and has_step(user, Step.GRANT_ROLES, parent)
 
 
 def can_cast_ballot(user, session) -> bool:

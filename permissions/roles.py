@@ -46,7 +46,6 @@ class Step(StrEnum):
     REGISTER_PROJECT = "register_project"
     ASSIGN_STUDY = "assign_study"
     REVIEW_BY_PARTY = "review_by_party"
-    RECORD_VOTE = "record_vote"
     ASSIGN_MONITORING_GROUP = "assign_monitoring_group"
     RECORD_SATISFACTION = "record_satisfaction"
     RECORD_ACCOUNTABILITY = "record_accountability"
@@ -57,6 +56,8 @@ class Step(StrEnum):
     SUBMIT_SUGGESTION = "submit_suggestion"
     IMPORT_ROSTER = "import_roster"
     CONFIGURE_CALENDAR = "configure_calendar"
+    COUNT_BALLOTS = "count_ballots"
+    GRANT_ROLES = "grant_roles"
     # on the office (a department's own work)
     STUDY_FEASIBILITY = "study_feasibility"
     SUBMIT_PLAN = "submit_plan"
@@ -72,7 +73,6 @@ JURISDICTION_STEPS = (
     Step.REGISTER_PROJECT,
     Step.ASSIGN_STUDY,
     Step.REVIEW_BY_PARTY,
-    Step.RECORD_VOTE,
     Step.ASSIGN_MONITORING_GROUP,
     Step.RECORD_SATISFACTION,
     Step.RECORD_ACCOUNTABILITY,
@@ -83,6 +83,8 @@ JURISDICTION_STEPS = (
     Step.SUBMIT_SUGGESTION,
     Step.IMPORT_ROSTER,
     Step.CONFIGURE_CALENDAR,
+    Step.COUNT_BALLOTS,
+    Step.GRANT_ROLES,
 )
 OFFICE_STEPS = (
     Step.STUDY_FEASIBILITY,
@@ -97,7 +99,6 @@ STEP_LABELS = {
     Step.REGISTER_PROJECT: "Can register projects",
     Step.ASSIGN_STUDY: "Can assign feasibility studies",
     Step.REVIEW_BY_PARTY: "Can review candidates for the Party committee",
-    Step.RECORD_VOTE: "Can record the congress vote outcome",
     Step.ASSIGN_MONITORING_GROUP: "Can assign monitoring groups",
     Step.RECORD_SATISFACTION: "Can record satisfaction results",
     Step.RECORD_ACCOUNTABILITY: "Can record accountability hearings",
@@ -108,6 +109,8 @@ STEP_LABELS = {
     Step.SUBMIT_SUGGESTION: "Can submit suggestions as a deputy",
     Step.IMPORT_ROSTER: "Can import deputies, offices and users",
     Step.CONFIGURE_CALENDAR: "Can configure the calendar",
+    Step.COUNT_BALLOTS: "Can open and count sealed ballots as a teller",
+    Step.GRANT_ROLES: "Can grant roles in the jurisdictions below",
     Step.STUDY_FEASIBILITY: "Can study feasibility",
     Step.SUBMIT_PLAN: "Can submit implementation plans",
     Step.SUBMIT_REPORT: "Can submit progress reports",
@@ -127,18 +130,18 @@ ROLE_STEPS: dict[Role, tuple[Step, ...]] = {
     Role.GOVERNMENT_OFFICE: (Step.ROUTE_SUGGESTION, Step.REGISTER_PROJECT, Step.ASSIGN_STUDY),
     Role.CONGRESS_OFFICE: (
         Step.REGISTER_PROJECT,
-        Step.RECORD_VOTE,
         Step.ASSIGN_MONITORING_GROUP,
         Step.RECORD_SATISFACTION,
         Step.RECORD_ACCOUNTABILITY,
         Step.MANAGE_SESSIONS,
         Step.IMPORT_ROSTER,
         Step.CONFIGURE_CALENDAR,
+        Step.GRANT_ROLES,
     ),
     Role.PARTY_OFFICE: (Step.REVIEW_BY_PARTY, Step.APPROVE_SLATE),
     Role.DEPARTMENT: OFFICE_STEPS,
     Role.DEPUTY: (Step.CAST_BALLOT, Step.SUBMIT_SUGGESTION),
-    Role.TELLER: (Step.ENTER_PAPER_COUNT,),
+    Role.TELLER: (Step.ENTER_PAPER_COUNT, Step.COUNT_BALLOTS),
     Role.SUPERVISOR: (),
 }
 
@@ -146,6 +149,13 @@ MONITORING_GROUP_STEPS = PROJECT_STEPS
 
 # Roles whose reading scope includes the sub-jurisdictions.
 SUPERVISING_ROLES = frozenset({Role.SUPERVISOR})
+
+# Roles that run a vote and so may not count it (separation of duties): a teller who also
+# holds one of these in the jurisdiction may not set a counting key or enter a count.
+SESSION_RUNNING_ROLES = frozenset({Role.CONGRESS_OFFICE})
+
+# Roles the roster import may give: it creates people and deputies, never offices.
+IMPORTABLE_ROLES = frozenset({Role.DEPUTY})
 
 # Roles held on an office rather than a whole jurisdiction.
 OFFICE_ROLES = frozenset({Role.DEPARTMENT})

@@ -3,6 +3,10 @@
 A refused ballot gets one clear message in ``detail`` and changes nothing: 400 for a
 body that is not a valid ballot (tampered or malformed), 403 for someone who may not
 vote here, 409 for a ballot the session cannot take now (not open, already cast).
+
+The ballot is sealed exactly as the web ballot is, and the answer (the tracker) has a
+fixed length. A client pads its request to a length of its own choosing with ``pad``
+(spaces, at most 4,096), so that its size does not tell the marks.
 """
 
 from django.core.exceptions import ValidationError
@@ -10,7 +14,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import voting_messages as vm
+from core import messages as vm
 from core.selectors import voting as selectors
 from core.services import voting as services
 
@@ -44,12 +48,17 @@ class BallotView(APIView):
     def post(self, request, pk):
         session = selectors.ballot_session_for_user(request.user, pk)
         body = request.data
-        if not isinstance(body, dict) or set(body) != {"marks"}:
+        if (
+            not isinstance(body, dict)
+            or not {"marks"} <= set(body) <= {"marks", "pad"}
+            or not isinstance(body.get("pad", ""), str)
+            or len(body.get("pad", "")) > 4096
+        ):
             return Response({"detail": str(vm.BALLOT_MALFORMED)}, status=400)
         try:
-            code = services.ballot_cast(actor=request.user, session=session, marks=body["marks"])
+            tracker = services.ballot_cast(actor=request.user, session=session, marks=body["marks"])
         except services.BallotRefused as refused:
             return Response({"detail": str(refused.message)}, status=refused.status)
         except ValidationError as error:
             return Response({"detail": _detail(error)}, status=400)
-        return Response({"session": session.pk, "receipt": code}, status=status.HTTP_201_CREATED)
+        return Response({"session": session.pk, "tracker": tracker}, status=status.HTTP_201_CREATED)

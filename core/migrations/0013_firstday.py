@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0006_audit'),
+        ('core', '0007_trust'),
     ]
 
     operations = [

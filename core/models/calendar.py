@@ -169,6 +169,7 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     OVERDUE = "overdue", _("Overdue")
     DIGEST = "digest", _("Monthly digest")
+    ROLE = "role", _("Role granted or revoked")
 
 
 # What each kind says; rendered in the reader's language from the stored parameters.
@@ -188,6 +189,10 @@ NOTIFICATION_TEXTS = {
     NotificationKind.DIGEST: (
         _("%(month)s: %(count)s project(s) behind schedule in %(jurisdiction)s"),
         _("%(projects)s"),
+    ),
+    NotificationKind.ROLE: (
+        _("%(change)s: %(role)s of %(jurisdiction)s, for %(user)s"),
+        _("By %(by)s. %(reason)s"),
     ),
 }
 
@@ -253,11 +258,10 @@ class Notification(models.Model):
         if texts is None:
             return ""
         params = dict(self.params)
-        node = params.get("node")
-        if node:  # the step's name in the reader's language
-            from flows.project_flow import ProjectFlow
-
-            step = getattr(ProjectFlow, node, None)
+        if params.get("node") and self.task_id:
+            # The step's name in the reader's language, from the task's own flow node
+            # (viewflow resolves it: models import no flow).
+            step = self.task.flow_task
             if step is not None:
                 params["step"] = str(step.task_title)
         try:

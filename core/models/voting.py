@@ -1,19 +1,22 @@
 """Voting sessions (项目票决, 效果票评), their slates, attendance and secret ballots.
 
-Ballot secrecy is a property of the schema, not of good behaviour:
+Ballot secrecy does not rest on trusting the database, its backups or the logs:
 
-* ``Ballot`` has no deputy, no user, no time and no history; its key is a random UUID,
-  and at close the ballots are rewritten in random order (see services.voting).
-* ``Participation`` is the "has voted" record of a deputy: written in the same
-  transaction as the ballot, it carries no ballot content, and its unique constraint
-  is what makes one deputy one ballot.
-* A receipt code is shown once to the deputy and stored only as a keyed hash on the
-  ballot, so nothing stored links the code, or the ballot, to a deputy.
+* While a vote is open, a ballot exists only as a ``SealedBallot``: its marks, padded to a
+  length that does not depend on them, sealed (PyNaCl sealed box) to the session's public
+  key. The session's private key exists only wrapped to the session's tellers
+  (``TellerKey``, ``KeyShare``): any k of them, with their passphrases, can open it; the
+  server never holds it, nor the passphrases, outside the counting request.
+* ``Participation`` is the "has voted" record, written in the same transaction as the
+  sealed ballot; its unique constraint is one deputy, one ballot. Whoever reads both
+  tables (system columns included) pairs a deputy with ciphertext only.
+* At counting, k tellers' passphrases open the ballots in memory; they are shuffled and
+  written as plaintext ``Ballot`` rows (no deputy, no time, no history, random keys) in one
+  transaction, and the sealed copies and every key are deleted.
+* A deputy's receipt is a tracker: a hash of their sealed ballot. The sorted list of the
+  trackers counted is published with the result; it says nothing of any marks.
 """
 
-import hashlib
-import hmac
-import secrets
 import uuid
 
 from django.conf import settings
@@ -24,7 +27,7 @@ from simple_history.models import HistoricalRecords
 from viewflow.workflow.models import Process
 
 from .jurisdiction import Category, Deputy, Jurisdiction
-from .project import RECEIPT_ALPHABET, Project
+from .project import Project
 
 
 class SessionKind(models.TextChoices):
@@ -97,7 +100,26 @@ class VotingSession(models.Model):
         on_delete=models.PROTECT,
         related_name="runoffs",
     )
+    # The day the congress met and voted: today for a vote held in the system; the meeting's
+    # day for a vote held on paper and entered afterwards.
+    held_on = models.DateField(_("voted on"), null=True, blank=True)
     slate_comment = models.TextField(_("Party committee comments on the slate"), blank=True)
+    slate_built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("slate built by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Sealing (electronic votes): the session's public key while the vote is open, how
+    # many tellers must open it, and after counting the hash of the ballots counted.
+    public_key = models.CharField(max_length=64, blank=True, editable=False)
+    tellers_needed = models.PositiveSmallIntegerField(_("tellers needed to count"), default=2)
+    ballots_digest = models.CharField(
+        _("hash of the counted ballots"), max_length=64, blank=True, editable=False
+    )
+    unsealed_at = models.DateTimeField(_("ballots opened"), null=True, blank=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -219,35 +241,93 @@ class Participation(models.Model):
         return f"{self.deputy} · {self.session}"
 
 
-def new_ballot_receipt() -> str:
-    """A receipt code such as ``K7QH-2MZX-9RTA``: 60 random bits, easy to read aloud."""
-    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+class TellerKey(models.Model):
+    """A teller's counting key for one session: the public half of a key pair derived from
+    the teller's passphrase (Argon2id, salt and limits kept here). The passphrase and the
+    private half are never stored. Deleted at counting."""
+
+    session = models.ForeignKey(VotingSession, on_delete=models.CASCADE, related_name="teller_keys")
+    teller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    public_key = models.CharField(max_length=64)
+    salt = models.CharField(max_length=64)
+    opslimit = models.PositiveIntegerField()
+    memlimit = models.PositiveBigIntegerField()
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["session", "teller"], name="unique_teller_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.teller}"
 
 
-def normalise_receipt(code: str) -> str:
-    raw = "".join(ch for ch in (code or "").upper() if ch.isalnum())
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else raw
+class KeyShare(models.Model):
+    """The session's private key, sealed in turn to each teller of one k-subset of the
+    tellers: any k of them together can unwrap it. Deleted at counting."""
+
+    session = models.ForeignKey(VotingSession, on_delete=models.CASCADE, related_name="key_shares")
+    tellers = models.JSONField()  # the subset's user ids, in wrapping order
+    sealed_key = models.BinaryField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.tellers}"
 
 
-def receipt_hash(code: str) -> str:
-    """Keyed hash of a receipt code: the code itself is never stored."""
-    key = hashlib.sha256(f"ballot-receipt:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, normalise_receipt(code).encode(), hashlib.sha256).hexdigest()
+class SealedBallot(models.Model):
+    """A ballot as cast: ciphertext only, until k tellers open it at counting.
+
+    No deputy, no time, no history, a random key; ``tracker`` is the hash the deputy was
+    shown as a receipt.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(
+        VotingSession, on_delete=models.PROTECT, related_name="sealed_ballots"
+    )
+    sealed = models.BinaryField()
+    tracker = models.CharField(max_length=19, unique=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.tracker
+
+
+class CountedTracker(models.Model):
+    """A tracker counted, published with the result: written at counting in sorted order,
+    apart from the ballots (which are shuffled), so it ties no ballot to anyone."""
+
+    session = models.ForeignKey(
+        VotingSession, on_delete=models.CASCADE, related_name="counted_trackers"
+    )
+    tracker = models.CharField(max_length=19, unique=True)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["session", "tracker"]
+
+    def __str__(self) -> str:
+        return self.tracker
 
 
 class Ballot(models.Model):
-    """One secret ballot: its marks and nothing that could say whose it is.
+    """One opened ballot: its marks and nothing that could say whose it is.
 
-    No deputy or user, no time (the session's times are the finest there are), no
-    request metadata, no history, a random key, and no default ordering.
+    Written only at counting, all of a session's at once in random order: no deputy or
+    user, no time, no tracker, no history, a random key, and no default ordering.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     session = models.ForeignKey(VotingSession, on_delete=models.PROTECT, related_name="ballots")
     # candidate id (the project id as a string) -> mark
     marks = models.JSONField(_("marks"), default=dict)
-    receipt_hash = models.CharField(max_length=64, unique=True)
     valid = models.BooleanField(_("valid"), default=True)
 
     class Meta:

@@ -33,10 +33,10 @@ from core.models import (
 )
 from core.models.reporting import ImportBatch, ImportKind, ImportStatus
 from permissions.checks import can_import_roster
-from permissions.roles import Role
+from permissions.roles import IMPORTABLE_ROLES, Role
 
 from .history import create_with_reason, save_with_reason
-from .organisation import role_assign
+from .organisation import deputy_role_assign
 
 # -- messages users see (constants, so tests compare with the very text) -------------
 
@@ -79,6 +79,16 @@ NO_DATA_ROWS = gettext_lazy("The file has a header row but no data rows.")
 TOO_MANY_ROWS = gettext_lazy("The file has more than %(max)s rows; split it into smaller files.")
 FILE_TOO_LARGE = gettext_lazy("The file is too large (at most %(mb)s MB).")
 NOT_ALLOWED = gettext_lazy("You may not import rosters for this jurisdiction.")
+ROLE_NOT_IMPORTABLE = gettext_lazy(
+    "the import makes deputies only; office roles are granted on the roles page by an "
+    "administrator or the congress office of the level above"
+)
+NOT_OWN_JURISDICTION = gettext_lazy(
+    "“%(value)s” is not this office's own jurisdiction: each jurisdiction imports its own roster"
+)
+OFFICE_ACCOUNT = gettext_lazy(
+    "%(value)s holds an office role (or is the importer) and cannot be made a deputy here"
+)
 CHOOSE_FILE = gettext_lazy("Choose what to import, the jurisdiction and a file.")
 ALREADY_APPLIED = gettext_lazy("This file has already been imported.")
 HAS_ERRORS = gettext_lazy("The file has errors; correct them and upload it again.")
@@ -402,6 +412,26 @@ class _Checker:
             self.fail(row["row"], "jurisdiction", UNKNOWN_JURISDICTION, value=code)
         return jurisdiction
 
+    def own_jurisdiction(self, row: dict):
+        """People and deputies are imported only into the importer's own jurisdiction."""
+        jurisdiction = self.jurisdiction_of(row)
+        if jurisdiction is not None and jurisdiction.pk != self.root.pk:
+            self.fail(row["row"], "jurisdiction", NOT_OWN_JURISDICTION, value=jurisdiction.code)
+        return jurisdiction
+
+    def office_accounts(self, users) -> set[int]:
+        """The accounts the roster import may not touch: the importer's own, staff, and
+        anyone who holds a role other than deputy."""
+        ids = {u.pk for u in users if u.is_staff or u.is_superuser}
+        ids |= set(
+            RoleAssignment.objects.filter(user__in=list(users))
+            .exclude(role=Role.DEPUTY)
+            .values_list("user_id", flat=True)
+        )
+        if self.actor is not None:
+            ids.add(self.actor.pk)
+        return ids
+
     def choice(self, row: dict, key: str, accepted: dict[str, str]):
         value = row["values"].get(key, "")
         if not value:
@@ -470,6 +500,7 @@ class _Checker:
                 "user_id", "name", "id_number"
             )
         }
+        office_holders = self.office_accounts(users.values())
         for row in rows:
             self.basic(row)
             values = row["values"]
@@ -481,7 +512,7 @@ class _Checker:
                 self.jurisdictions
             ):
                 self.fail(row["row"], "id_number", ID_NUMBER_ELSEWHERE, value=id_number)
-            self.jurisdiction_of(row)
+            self.own_jurisdiction(row)
             self.phone(row)
             values["kind"] = self.choice(row, "kind", kinds) or ""
             username = values.get("username", "")
@@ -489,6 +520,8 @@ class _Checker:
                 user = users.get(username)
                 if user is None:
                     self.fail(row["row"], "username", UNKNOWN_USER, value=username)
+                elif user.pk in office_holders:
+                    self.fail(row["row"], "username", OFFICE_ACCOUNT, value=username)
                 else:
                     holder = linked.get(user.pk)
                     if holder is not None and holder.id_number != id_number:
@@ -532,6 +565,7 @@ class _Checker:
         existing = {
             u.username: u for u in User.objects.filter(username__in=[u for u in usernames if u])
         }
+        office_holders = self.office_accounts(existing.values())
         outside = set(
             RoleAssignment.objects.filter(user__in=list(existing.values()))
             .exclude(jurisdiction__path__startswith=self.root.path)
@@ -553,9 +587,13 @@ class _Checker:
             user = existing.get(username)
             if user is not None and (user.is_staff or user.is_superuser or username in outside):
                 self.fail(row["row"], "username", USERNAME_ELSEWHERE, value=username)
-            jurisdiction = self.jurisdiction_of(row)
+            elif user is not None and user.pk in office_holders:
+                self.fail(row["row"], "username", OFFICE_ACCOUNT, value=username)
+            jurisdiction = self.own_jurisdiction(row)
             role = self.choice(row, "role", roles)
             values["role"] = role or ""
+            if role and role not in IMPORTABLE_ROLES:
+                self.fail(row["row"], "role", ROLE_NOT_IMPORTABLE)
             code = values.get("office", "")
             office = offices.get(code)
             if code and (
@@ -760,12 +798,6 @@ def _upsert_users(*, actor, batch, sheet) -> dict:
         u.username: u
         for u in User.objects.filter(username__in=[r["values"]["username"] for r in rows])
     }
-    offices = {
-        o.code: o
-        for o in Office.objects.filter(
-            code__in=[r["values"]["office"] for r in rows if r["values"].get("office")]
-        )
-    }
     before = RoleAssignment.objects.filter(user__in=list(users.values())).count()
     touched = set()
     for row in rows:
@@ -793,14 +825,8 @@ def _upsert_users(*, actor, batch, sheet) -> dict:
                 counts["unchanged"] += 1
             touched.add(username)
         jurisdiction = jurisdictions[values["jurisdiction"]]
-        office = offices.get(values.get("office") or "")
-        role_assign(
-            actor=actor,
-            user=user,
-            role=values["role"],
-            jurisdiction=jurisdiction,
-            office=office if values["role"] == Role.DEPARTMENT else None,
-        )
+        if values["role"]:
+            deputy_role_assign(actor=actor, user=user, jurisdiction=jurisdiction)
     after = RoleAssignment.objects.filter(user__in=list(users.values())).count()
     counts["roles_granted"] = after - before
     return counts

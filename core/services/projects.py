@@ -28,10 +28,10 @@ from permissions import grants
 from permissions.checks import (
     can_comment_on_project,
     can_record_satisfaction,
-    can_record_vote,
     can_register_project,
 )
 
+from .audit import audit_record
 from .history import create_with_reason, save_with_reason
 from .steps import StepRefused, open_task, task_step
 
@@ -219,15 +219,13 @@ def project_record_vote(
     voted_on: datetime.date | None = None,
     yes: int | None = None,
     rank: int | None = None,
-    check_permission: bool = True,
 ) -> Project:
     """Release the case's waiting step with the congress vote's outcome.
 
-    The voting session's announcement calls this for every candidate; until a jurisdiction
-    runs its votes in the system, the congress office records the outcome by hand here.
+    Called only by a voting session's announcement (core.services.voting.counting): the
+    outcome of a project comes from the ballots counted by the engine, never by hand. A
+    vote held off the system is recorded as a paper session, by two tellers.
     """
-    if check_permission and not can_record_vote(actor, project):
-        raise PermissionDenied(messages.TASK_NOT_ALLOWED)
     flow = _flow()
     task = open_task(project.process, flow.await_vote)
     if task is None:
@@ -248,6 +246,15 @@ def project_record_vote(
         project,
         actor=actor,
         reason=_("Elected by the congress") if elected else _("Not elected by the congress"),
+    )
+    audit_record(
+        actor=actor,
+        action="project.vote_result",
+        jurisdiction=project.jurisdiction,
+        target=project,
+        summary=(_("Elected by the congress") if elected else _("Not elected by the congress"))
+        + f" · {project.title}",
+        data={"elected": elected, "voted_on": voted_on, "yes": yes, "rank": rank},
     )
     flow.await_vote.run(task)
     return project
@@ -367,9 +374,18 @@ def project_record_satisfaction(
     band: str | None = None,
     check_permission: bool = True,
 ) -> Project:
-    """Release the case's last waiting step with the deputies' rating."""
-    if check_permission and not can_record_satisfaction(actor, project):
-        raise PermissionDenied(messages.TASK_NOT_ALLOWED)
+    """Release the case's last waiting step with the deputies' rating.
+
+    A satisfaction vote's announcement calls this (``check_permission=False``). By hand,
+    the congress office records a rating held entirely off the system, and only for a
+    project that is on no satisfaction session's slate: a session's result is the only
+    result of the projects it rates.
+    """
+    if check_permission:
+        if not can_record_satisfaction(actor, project):
+            raise PermissionDenied(messages.TASK_NOT_ALLOWED)
+        if project.session_candidacies.filter(session__kind="satisfaction").exists():
+            raise StepRefused(messages.OUTCOME_BELONGS_TO_SESSION)
     for value in (rate, mean_score):
         if value is not None and not (0 <= Decimal(value) <= 100):
             raise ValidationError({"rate": messages.RATE_OUT_OF_RANGE})
@@ -390,6 +406,17 @@ def project_record_satisfaction(
         project,
         actor=actor,
         reason=_("Satisfaction vote: %(band)s") % {"band": Band(project.band).label},
+    )
+    audit_record(
+        actor=actor,
+        action="project.satisfaction_result"
+        if not check_permission
+        else "project.satisfaction_by_hand",
+        jurisdiction=project.jurisdiction,
+        target=project,
+        summary=_("Satisfaction vote: %(band)s") % {"band": Band(project.band).label}
+        + f" · {project.title}",
+        data={"rate": rate, "mean_score": mean_score, "band": project.band},
     )
     flow.await_satisfaction.run(task)
     return project

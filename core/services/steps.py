@@ -16,6 +16,8 @@ from viewflow.workflow.status import STATUS
 from core import messages
 from permissions.checks import can_take_task
 
+from .audit import audit_record
+
 
 class StepRefused(Exception):
     """The step could not be done now; `message` says why, in the user's language."""
@@ -50,8 +52,33 @@ def task_step(*, actor, task, node):
             activation.start(None)
             yield activation
             activation.execute()
+            record_step(actor=actor, activation=activation, node=node)
     except FlowLockFailed:
         raise StepRefused(messages.TASK_BUSY)
+
+
+def _artifact(process):
+    """The record a case or session process carries (a project, a voting session)."""
+    for name in ("project", "session"):
+        artifact = getattr(process, name, None)
+        if artifact is not None:
+            return artifact
+    return None
+
+
+def record_step(*, actor, activation, node) -> None:
+    """Put a completed step on the decision log, in the step's own transaction: which
+    step, of which case, by whom, and what was decided (the task's data)."""
+    artifact = _artifact(activation.process)
+    title = str(node.task_title or node.name)
+    audit_record(
+        actor=actor,
+        action=f"step.{node.flow_class.__name__}.{node.name}",
+        jurisdiction=getattr(artifact, "jurisdiction", None),
+        target=artifact,
+        summary=f"{title} · {artifact}" if artifact is not None else title,
+        data={"task": activation.task.pk, "decision": activation.task.data or {}},
+    )
 
 
 def task_assign(*, actor, task) -> None:

@@ -1,62 +1,38 @@
-"""Voting pages: the congress office's sessions, the deputies' ballot, tellers' paper
-counts, the announcement sheet, and the public results.
+"""Voting pages of the congress office: sessions, their rules and slate, the printable
+ballots and announcement sheet, the ballots' export for a recount, and the public results.
 
-Pages read through core.selectors.voting (scoped, 404 outside the jurisdiction) and
-write through core.services.voting. The ballot pages keep nothing between requests:
-the marks travel in the confirm form, and the receipt code is shown in the response
-to the cast and stored nowhere but as a hash on the ballot.
+The session's steps (approval, attendance, keys, opening, counting, announcement) are in
+flows/voting_steps.py; the deputy's ballot in core/views/ballots.py. Pages read through
+core.selectors.voting (scoped, 404 outside the jurisdiction) and write through
+core.services.voting.
 """
 
 import json
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
-from core import voting_forms as forms
-from core import voting_messages as vm
 from core.models.voting import SessionKind, SessionStatus
 from core.selectors import voting as selectors
 from core.services import voting as services
 from core.services.steps import StepRefused
-from core.voting.rules import APPROVE_ONLY, SCORE_100
+from core.views.form_errors import apply_errors, error_text
+from flows import voting_forms as forms
+from flows.voting_steps import count_preview
 from permissions import checks
 from permissions.scope import home_jurisdictions
 
-MARK_LABELS = {
-    "yes": gettext_lazy("For"),
-    "no": gettext_lazy("Against"),
-    "abstain": gettext_lazy("Abstain"),
-    "satisfied": gettext_lazy("Satisfied"),
-    "basic": gettext_lazy("Basically satisfied"),
-    "unsatisfied": gettext_lazy("Unsatisfied"),
-}
 REASON_LABELS = {
     "teller_mismatch": gettext_lazy("The two tellers' counts differ."),
     "quorum_not_met": gettext_lazy("Not more than half of the deputies were present."),
     "more_ballots_than_issued": gettext_lazy("More ballots came back than were issued."),
     "impossible_counts": gettext_lazy("The paper counts are impossible."),
 }
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    has_fields = hasattr(error, "error_dict")
-    items = error.error_dict.items() if has_fields else [(None, error.error_list)]
-    for field, errors in items:
-        for e in errors:
-            form.add_error(field if form is not None and field in form.fields else None, e)
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(str(m) for m in error.messages)
 
 
 def _managed_jurisdictions(user):
@@ -96,7 +72,7 @@ def session_new(request):
                 rules=rules,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             flash.success(request, _("Session created. Set its rules and build the slate."))
             return redirect("voting:session_rules", pk=session.pk)
@@ -127,7 +103,7 @@ def session_detail(request, pk):
         try:
             services.check_slate_differential(session, len(candidates))
         except ValidationError as error:
-            slate_problem = _error_text(error)
+            slate_problem = error_text(error)
     context = {
         "session": session,
         "candidates": candidates,
@@ -137,6 +113,18 @@ def session_detail(request, pk):
         "can_manage": checks.can_manage_sessions(user, session.jurisdiction),
         "can_approve": checks.can_approve_slate(user, session),
         "can_teller": checks.can_enter_paper_count(user, session),
+        "can_count": checks.can_count_ballots(user, session),
+        "can_read_ballots": checks.can_read_individual_ballots(user, session),
+        "teller_keys": services.session_tellers(session),
+        "my_key": any(k.teller_id == user.pk for k in services.session_tellers(session)),
+        "sealed_count": session.sealed_ballots.count() if not session.is_announced else 0,
+        "preview": count_preview(session)
+        if checks.can_manage_sessions(user, session.jurisdiction)
+        or checks.can_count_ballots(user, session)
+        else None,
+        "counted_trackers": session.counted_trackers.values_list("tracker", flat=True)
+        if session.is_announced
+        else [],
         "entries": entries,
         "entries_agree": agree,
         "slate_problem": slate_problem,
@@ -145,18 +133,6 @@ def session_detail(request, pk):
         "runoffs": session.runoffs.all(),
     }
     return render(request, "voting/session_detail.html", context)
-
-
-def _done_or_refused(request, session, call, success: str):
-    try:
-        call()
-    except StepRefused as refused:
-        flash.error(request, refused.message)
-    except ValidationError as error:
-        flash.error(request, _error_text(error))
-    else:
-        flash.success(request, success)
-    return redirect("voting:session", pk=session.pk)
 
 
 @login_required
@@ -172,13 +148,13 @@ def session_rules(request, pk):
                 actor=request.user,
                 session=session,
                 rules=form.rules(),
-                deputies_total=form.cleaned_data["deputies_total"],
+                tellers_needed=form.cleaned_data["tellers_needed"],
             )
         except StepRefused as refused:
             flash.error(request, refused.message)
             return redirect("voting:session", pk=session.pk)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             flash.success(request, _("Rules saved."))
             return redirect("voting:session", pk=session.pk)
@@ -211,7 +187,7 @@ def session_slate(request, pk):
             flash.error(request, refused.message)
             return redirect("voting:session", pk=session.pk)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             flash.success(request, _("Slate saved."))
             return redirect("voting:session", pk=session.pk)
@@ -219,155 +195,6 @@ def session_slate(request, pk):
         request,
         "core/form_page.html",
         {"form": form, "title": _("Slate of “%(t)s”") % {"t": session.title}},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-def session_approve(request, pk):
-    session = selectors.session_for_user(request.user, pk)
-    if not checks.can_approve_slate(request.user, session):
-        raise PermissionDenied
-    form = forms.ApproveSlateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_approve_slate(
-                actor=request.user,
-                session=session,
-                approved=form.cleaned_data["decision"] == "approve",
-                comment=form.cleaned_data["comment"],
-            )
-        except StepRefused as refused:
-            flash.error(request, refused.message)
-            return redirect("voting:session", pk=session.pk)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            flash.success(request, _("Decision on the slate recorded."))
-            return redirect("voting:session", pk=session.pk)
-    return render(
-        request,
-        "voting/slate_approve.html",
-        {"form": form, "session": session, "candidates": selectors.candidates_of(session)},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-@require_POST
-def session_submit_slate(request, pk):
-    session = selectors.session_for_user(request.user, pk)
-    return _done_or_refused(
-        request,
-        session,
-        lambda: services.session_submit_slate(actor=request.user, session=session),
-        _("The revised slate was sent for approval."),
-    )
-
-
-@login_required
-def session_attendance(request, pk):
-    session = selectors.session_for_user(request.user, pk)
-    if not checks.can_manage_sessions(request.user, session.jurisdiction):
-        raise PermissionDenied
-    deputies = list(
-        services.active_deputies(session.jurisdiction).order_by("delegation", "name", "pk")
-    )
-    present = [str(a.deputy_id) for a in session.attendance.filter(present=True)]
-    form = forms.AttendanceForm(
-        request.POST or None, deputies=deputies, initial={"present": present}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_record_attendance(
-                actor=request.user, session=session, present=form.chosen()
-            )
-        except StepRefused as refused:
-            flash.error(request, refused.message)
-            return redirect("voting:session", pk=session.pk)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            flash.success(request, _("Attendance recorded."))
-            return redirect("voting:session", pk=session.pk)
-    return render(
-        request,
-        "core/form_page.html",
-        {"form": form, "title": _("Attendance at “%(t)s”") % {"t": session.title}},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-@require_POST
-def session_open(request, pk):
-    session = selectors.session_for_user(request.user, pk)
-    return _done_or_refused(
-        request,
-        session,
-        lambda: services.session_open(actor=request.user, session=session),
-        _("Voting is open."),
-    )
-
-
-@login_required
-@require_POST
-def session_close(request, pk):
-    session = selectors.session_for_user(request.user, pk)
-    return _done_or_refused(
-        request,
-        session,
-        lambda: services.session_close(actor=request.user, session=session),
-        _("Voting is closed."),
-    )
-
-
-@login_required
-@require_POST
-def session_announce(request, pk):
-    session = selectors.session_for_user(request.user, pk)
-    return _done_or_refused(
-        request,
-        session,
-        lambda: services.session_announce(actor=request.user, session=session),
-        _("The result is announced."),
-    )
-
-
-@login_required
-def session_paper(request, pk):
-    """A teller's entry form. It never shows the other teller's counts."""
-    session = selectors.session_for_user(request.user, pk)
-    if not checks.can_enter_paper_count(request.user, session):
-        raise PermissionDenied
-    candidates = list(selectors.candidates_of(session))
-    form = forms.PaperEntryForm(
-        request.POST or None,
-        candidates=candidates,
-        approve_only=session.rules.get("mode") == APPROVE_ONLY,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.paper_entry_submit(
-                actor=request.user,
-                session=session,
-                ballots_returned=form.cleaned_data["ballots_returned"],
-                ballots_invalid=form.cleaned_data["ballots_invalid"],
-                counts=form.counts(),
-            )
-        except StepRefused as refused:
-            flash.error(request, refused.message)
-            return redirect("voting:session", pk=session.pk)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            flash.success(request, _("Your count has been entered."))
-            return redirect("voting:session", pk=session.pk)
-    mine = session.paper_tallies.filter(teller=request.user).order_by("-created", "-pk")
-    return render(
-        request,
-        "voting/paper_entry.html",
-        {"form": form, "session": session, "mine": mine},
         status=400 if form.errors else 200,
     )
 
@@ -411,8 +238,11 @@ def session_sheet(request, pk):
 
 @login_required
 def session_export(request, pk):
-    """The anonymised ballots, as a document ``manage.py tally`` reads."""
+    """The anonymised ballots, as a document ``manage.py tally`` reads: for the session's
+    tellers and the congress office only."""
     session = selectors.session_for_user(request.user, pk)
+    if not checks.can_read_individual_ballots(request.user, session):
+        raise PermissionDenied
     try:
         document = services.ballots_export(actor=request.user, session=session)
     except StepRefused as refused:
@@ -424,154 +254,6 @@ def session_export(request, pk):
     )
     response["Content-Disposition"] = f'attachment; filename="session-{session.pk}-ballots.json"'
     return response
-
-
-class SessionStepView(LoginRequiredMixin, View):
-    """The flow's human steps are done from the session page; a link to a step lands there."""
-
-    def get(self, request, *args, **kwargs):
-        process_pk = kwargs.get("process_pk")
-        session = selectors.sessions_for_user(request.user).filter(process__pk=process_pk).first()
-        if session is None:
-            raise Http404
-        return redirect("voting:session", pk=session.pk)
-
-
-# -- the deputy's ballot --------------------------------------------------------------
-
-
-def _marks_from_post(post) -> dict:
-    """The marks of a posted ballot: fields ``c_<candidate id>``. Nothing is dropped or
-    repaired, so a tampered field reaches the service and is refused there."""
-    marks = {}
-    for key in post:
-        if not key.startswith("c_"):
-            continue
-        values = post.getlist(key)
-        if len(values) != 1:
-            raise ValidationError({"marks": vm.BALLOT_MALFORMED})
-        value = values[0].strip()
-        if not value:
-            continue
-        if value.isdigit():
-            value = int(value)
-        marks[key[2:]] = value
-    return marks
-
-
-def _ballot_context(session, marks=None, error=None):
-    candidates = list(selectors.candidates_of(session))
-    rules = session.rules
-    marks = marks or {}
-    if session.is_selection:
-        choices = ["yes"] if rules.get("mode") == APPROVE_ONLY else ["yes", "no", "abstain"]
-    elif rules.get("scale") == SCORE_100:
-        choices = []
-    else:
-        choices = ["satisfied", "basic", "unsatisfied"]
-    items = []
-    for candidate in candidates:
-        mark = marks.get(candidate.ballot_id)
-        items.append(
-            {
-                "candidate": candidate,
-                "field": f"c_{candidate.ballot_id}",
-                "mark": mark,
-                "mark_label": MARK_LABELS.get(mark, mark),
-                "choices": [(c, MARK_LABELS[c], c == mark) for c in choices],
-            }
-        )
-    categories = []
-    for candidate in candidates:
-        if candidate.category not in categories:
-            categories.append(candidate.category)
-    return {
-        "session": session,
-        "items": items,
-        "marks": marks,
-        "error": error,
-        "approve_only": rules.get("mode") == APPROVE_ONLY,
-        "score": rules.get("scale") == SCORE_100,
-        "max_approvals": rules.get("max_approvals"),
-        "min_per_category": rules.get("min_per_category"),
-        "categories": categories,
-        "msg_too_many": vm.BALLOT_TOO_MANY_APPROVALS,
-        "msg_category": vm.BALLOT_CATEGORY_MINIMUM,
-    }
-
-
-@login_required
-def ballot_list(request):
-    return render(
-        request,
-        "voting/ballot_list.html",
-        {"sessions": selectors.ballot_sessions_for_user(request.user)},
-    )
-
-
-@never_cache
-@login_required
-def ballot(request, pk):
-    """Mark → confirm → cast → receipt. Every step answers from the posted marks only."""
-    session = selectors.ballot_session_for_user(request.user, pk)
-    if request.method != "POST":
-        try:
-            services.ballot_precheck(actor=request.user, session=session, marks={})
-        except services.BallotRefused as refused:
-            return render(
-                request,
-                "voting/ballot_closed.html",
-                {"session": session, "message": refused.message},
-            )
-        except ValidationError:
-            pass  # the empty ballot may break a rule; the deputy has not marked yet
-        return render(request, "voting/ballot.html", _ballot_context(session))
-
-    action = request.POST.get("action", "review")
-    try:
-        marks = _marks_from_post(request.POST)
-        if action == "edit":
-            return render(request, "voting/ballot.html", _ballot_context(session, marks))
-        if action == "cast":
-            code = services.ballot_cast(actor=request.user, session=session, marks=marks)
-            return render(request, "voting/ballot_receipt.html", {"session": session, "code": code})
-        services.ballot_precheck(actor=request.user, session=session, marks=marks)
-    except services.BallotRefused as refused:
-        return render(
-            request,
-            "voting/ballot_closed.html",
-            {"session": session, "message": refused.message},
-            status=refused.status,
-        )
-    except ValidationError as error:
-        return render(
-            request,
-            "voting/ballot.html",
-            _ballot_context(session, {}, error=_error_text(error)),
-            status=400,
-        )
-    return render(request, "voting/ballot_confirm.html", _ballot_context(session, marks))
-
-
-@never_cache
-@login_required
-def receipt_check(request):
-    """Is my ballot in the count, and was it valid? Never the marks.
-
-    The code is posted, never put in the URL, so it does not reach access logs.
-    """
-    form = forms.ReceiptForm(request.POST or None)
-    found = None
-    if request.method == "POST" and form.is_valid():
-        found = services.ballot_by_receipt(form.cleaned_data["code"])
-        if found is None:
-            form.add_error("code", vm.RECEIPT_NOT_FOUND)
-    return render(
-        request,
-        "voting/receipt_check.html",
-        {"form": form, "ballot": found, "session": found.session if found else None},
-        status=400 if form.errors else 200,
-    )
 
 
 # -- public results -------------------------------------------------------------------

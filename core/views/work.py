@@ -129,13 +129,13 @@ def case_detail(request, pk):
         ),
         "comments": project.comments.select_related("author"),
         "can_comment": checks.can_comment_on_project(request.user, project),
-        "can_record_vote": project.stage == Stage.CANDIDATE
-        and checks.can_record_vote(request.user, project),
+        "slate_sessions": [
+            c.session for c in project.session_candidacies.select_related("session")
+        ],
         "can_record_satisfaction": project.stage == Stage.EVALUATION
         and checks.can_record_satisfaction(request.user, project),
         "comment_form": forms.CommentForm(),
         "attachment_form": forms.AttachmentForm(),
-        "vote_form": forms.VoteOutcomeForm(),
         "satisfaction_form": forms.SatisfactionForm(),
     }
     return render(request, "core/case_detail.html", context)
@@ -203,25 +203,6 @@ def case_attach(request, pk):
         success=_("File attached."),
         perform=lambda project, data: supervision.attachment_add(
             actor=request.user, project=project, upload=data["attachment"]
-        ),
-    )
-
-
-@login_required
-@require_POST
-def case_record_vote(request, pk):
-    return _case_action(
-        request,
-        pk,
-        form_class=forms.VoteOutcomeForm,
-        check=checks.can_record_vote,
-        success=_("The vote outcome is recorded."),
-        perform=lambda project, data: project_services.project_record_vote(
-            actor=request.user,
-            project=project,
-            elected=data["elected"] == "yes",
-            voted_on=data["voted_on"],
-            yes=data["yes"],
         ),
     )
 

@@ -21,9 +21,10 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone, translation
 
-from core import voting_messages as vm
+from core import messages as vm
 from core.demo import CaseDriver
 from core.models import Band, Category, Channel, Deputy, Project, Stage, Suggestion
 from core.selectors.calendar import next_report_period, report_opens_on
@@ -87,11 +88,53 @@ def open_from_case(page, project):
 
 
 def session_button(page, session_pk, action):
-    """Press one of the session page's buttons (open, close, announce)."""
+    """Follow one of the session page's steps (open, close, announce) and confirm it."""
     page.goto(f"{page.base}/work/sessions/{session_pk}/")
-    page.locator(f"form[action$='/{action}/'] button[type=submit]").click()
+    page.locator(f"a[href$='/work/sessions/{session_pk}/{action}/']").click()
+    page.wait_for_url(re.compile(rf"/work/sessions/{session_pk}/{action}/$"))
+    page.locator("main button.primary[type=submit]").click()
     page.wait_for_url(re.compile(rf"/work/sessions/{session_pk}/$"))
     assert not page.locator(".msg-error").count(), page.locator(".msg-error").inner_text()
+
+
+TELLERS = {
+    "qh.dh.teller": "count-one-2026",
+    "qh.dh.teller2": "count-two-2026",
+    "qh.dh.teller3": "count-three-2026",
+}
+
+
+def tellers_set_keys(new_page, session_pk):
+    """Each teller, on their own screen, sets a counting passphrase before voting opens."""
+    for username, passphrase in TELLERS.items():
+        page = as_user(new_page, username)
+        page.goto(f"{page.base}/work/sessions/{session_pk}/")
+        page.locator(f"a[href$='/work/sessions/{session_pk}/key/']").click()
+        page.fill("input[name=passphrase]", passphrase)
+        page.fill("input[name=confirm]", passphrase)
+        submit(page, rf"/work/sessions/{session_pk}/$")
+        page.context.close()
+
+
+def tellers_count(new_page, session_pk):
+    """Two tellers open the sealed ballots on one screen; the second teller forgot their
+    passphrase, so the third one types theirs instead."""
+    page = as_user(new_page, "qh.dh.teller")
+    page.goto(f"{page.base}/work/sessions/{session_pk}/")
+    page.locator(f"a[href$='/work/sessions/{session_pk}/count/']").click()
+    ids = {u.username: u.pk for u in User.objects.filter(username__in=TELLERS)}
+    page.fill(f"input[name=t_{ids['qh.dh.teller']}]", TELLERS["qh.dh.teller"])
+    page.fill(f"input[name=t_{ids['qh.dh.teller2']}]", "I-do-not-remember")
+    page.locator("main button[value=open]").click()
+    page.wait_for_load_state()
+    assert page.locator(".errors").count(), "a wrong passphrase must be refused"
+    page.fill(f"input[name=t_{ids['qh.dh.teller']}]", TELLERS["qh.dh.teller"])
+    page.fill(f"input[name=t_{ids['qh.dh.teller2']}]", "")
+    page.fill(f"input[name=t_{ids['qh.dh.teller3']}]", TELLERS["qh.dh.teller3"])
+    page.locator("main button[value=open]").click()
+    page.wait_for_url(re.compile(rf"/work/sessions/{session_pk}/$"))
+    assert not page.locator(".msg-error").count(), page.locator(".msg-error").inner_text()
+    page.context.close()
 
 
 # -- the voting pages -----------------------------------------------------------------
@@ -124,12 +167,13 @@ def approve_slate(page, session_pk):
     submit(page, rf"/work/sessions/{session_pk}/$")
 
 
-def record_attendance_and_open(page, session_pk, deputies):
+def record_attendance_and_open(page, session_pk, deputies, new_page):
     page.goto(f"{page.base}/work/sessions/{session_pk}/")
     page.locator(f"a[href$='/work/sessions/{session_pk}/attendance/']").click()
     for deputy in deputies:
         page.check(f"input[name=present][value='{deputy.pk}']")
     submit(page, rf"/work/sessions/{session_pk}/$")
+    tellers_set_keys(new_page, session_pk)
     session_button(page, session_pk, "open")
 
 
@@ -151,9 +195,9 @@ def mark_and_review(page, session_pk, marks, shot=None):
 def cast(page) -> str:
     page.locator("form.ballot-confirm button[value=cast]").click()
     page.wait_for_load_state()
-    code = page.locator("#receipt-code").inner_text().strip()
-    assert code
-    return code
+    tracker = page.locator("#receipt-code").inner_text().strip()
+    assert len(tracker) == 19
+    return tracker
 
 
 # -- what happens outside the browser -------------------------------------------------
@@ -287,7 +331,7 @@ def test_a_year_of_one_project_in_the_browser(fresh_world, new_page, settings):
     congress = as_user(new_page, "qh.dh.congress")
     session_pk = create_session(congress, "selection", year, f"{year}年民生实事项目票决", 2)
     approve_slate(party, session_pk)
-    record_attendance_and_open(congress, session_pk, [deputies[n] for n in VOTERS])
+    record_attendance_and_open(congress, session_pk, [deputies[n] for n in VOTERS], new_page)
 
     # -- five deputies vote on their own screens ----------------------------------------
     marks = {TITLE: "yes", winner: "yes", loser: "no"}
@@ -318,6 +362,7 @@ def test_a_year_of_one_project_in_the_browser(fresh_world, new_page, settings):
 
     # -- the vote is closed and announced -----------------------------------------------
     session_button(congress, session_pk, "close")
+    tellers_count(new_page, session_pk)
     session_button(congress, session_pk, "announce")
     congress.goto(f"{congress.base}/work/sessions/{session_pk}/sheet/")
     screenshot(congress, "announcement")
@@ -409,7 +454,7 @@ def test_a_year_of_one_project_in_the_browser(fresh_world, new_page, settings):
     # -- the satisfaction vote: the deputies rate the year's completed project -----------
     session_pk = create_session(congress, "satisfaction", year, f"{year}年民生实事项目满意度测评")
     approve_slate(party, session_pk)
-    record_attendance_and_open(congress, session_pk, [deputies[n] for n in VOTERS])
+    record_attendance_and_open(congress, session_pk, [deputies[n] for n in VOTERS], new_page)
     for n in VOTERS:
         page = as_user(new_page, f"qh.dh.deputy{n}", **(PHONE if n == 1 else {}))
         mark_and_review(
@@ -418,6 +463,7 @@ def test_a_year_of_one_project_in_the_browser(fresh_world, new_page, settings):
         cast(page)
         page.context.close()
     session_button(congress, session_pk, "close")
+    tellers_count(new_page, session_pk)
     session_button(congress, session_pk, "announce")
     project.refresh_from_db()
     assert project.band == Band.COMMEND

@@ -2,8 +2,8 @@
 
 Exactly 500 ballots are stored; a second ballot from a deputy, even one racing the
 first, is refused with a clear message; the totals equal the marks submitted; a ballot
-after close is refused; and after close no ballot shares a transaction id with a
-participation row (the rewrite at close broke that link).
+after close is refused; and the ballots stay sealed until two tellers open them, and
+then no opened ballot shares a transaction id with a participation row.
 """
 
 import random
@@ -16,11 +16,11 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from core import voting_messages as vm
-from core.models.voting import Ballot, Participation, SessionKind
+from core import messages as vm
+from core.models.voting import Ballot, Participation, SealedBallot, SessionKind
 from core.services import voting as services
 from permissions.roles import Role
-from tests.voting.session_setup import bulk_deputies
+from tests.voting.session_setup import bulk_deputies, count, set_teller_keys
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -54,6 +54,7 @@ def test_500_deputies_vote_at_once(require_postgres, fresh_world):
     services.session_build_slate(actor=congress, session=session, projects=projects)
     services.session_approve_slate(actor=world.users[(CODE, Role.PARTY_OFFICE)], session=session)
     services.session_record_attendance(actor=congress, session=session, present=voters)
+    set_teller_keys(world, session)
     services.session_open(actor=congress, session=session)
 
     rng = random.Random(2026)
@@ -99,12 +100,13 @@ def test_500_deputies_vote_at_once(require_postgres, fresh_world):
     accepted = [o for o in outcomes if o[2] == 201]
     refused = [o for o in outcomes if o[2] != 201]
     assert len(accepted) == N_DEPUTIES
-    assert Ballot.objects.filter(session=session).count() == N_DEPUTIES
+    assert SealedBallot.objects.filter(session=session).count() == N_DEPUTIES
+    assert not Ballot.objects.filter(session=session).exists()
     assert Participation.objects.filter(session=session).count() == N_DEPUTIES
     assert sorted(o[0] for o in accepted) == list(range(N_DEPUTIES))  # one each
     assert len(refused) == N_RACING
     assert {(o[2], o[3]["detail"]) for o in refused} == {(409, str(vm.BALLOT_ALREADY_CAST))}
-    assert len({o[3]["receipt"] for o in accepted}) == N_DEPUTIES
+    assert len({o[3]["tracker"] for o in accepted}) == N_DEPUTIES
 
     # a second ballot from any deputy, afterwards, is refused too
     late = clients[N_DEPUTIES - 1].post(
@@ -123,7 +125,9 @@ def test_500_deputies_vote_at_once(require_postgres, fresh_world):
         409,
         str(vm.BALLOT_NOT_OPEN),
     )
+    count(world, session)
     assert Ballot.objects.filter(session=session).count() == N_DEPUTIES
+    assert not SealedBallot.objects.filter(session=session).exists()
 
     services.session_announce(actor=congress, session=session)
     session.refresh_from_db()
@@ -144,5 +148,5 @@ def test_500_deputies_vote_at_once(require_postgres, fresh_world):
             [session.pk],
         )
         participation_xmins = {row[0] for row in cursor.fetchall()}
-    assert len(ballot_xmins) == 1  # all rewritten by the closing transaction
+    assert len(ballot_xmins) == 1  # all written by the counting transaction
     assert not ballot_xmins & participation_xmins

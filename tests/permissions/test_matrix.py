@@ -118,20 +118,16 @@ def test_another_jurisdictions_case_id_in_a_url_is_not_found(world, make_case, c
     client.force_login(world.users[(CASE_AT, Role.CONGRESS_OFFICE)])
     for name in ("core:case", "core:case_chart"):
         assert client.get(reverse(name, args=[case.project.pk])).status_code == 404
-    for name in ("core:case_comment", "core:case_record_vote", "core:case_attach"):
+    for name in ("core:case_comment", "core:case_attach"):
         assert client.post(reverse(name, args=[case.project.pk]), {"text": "x"}).status_code == 404
     assert client.get(reverse("api-project", args=[case.project.pk])).status_code == 404
 
 
-def test_supervisor_above_reads_but_records_no_vote(world, make_case, client):
-    case = make_case(CASE_AT, to="candidate")
+def test_supervisor_above_reads_but_acts_on_nothing(world, make_case, client):
+    case = make_case(CASE_AT, to="study")
     supervisor = world.users[(PARENT, Role.SUPERVISOR)]
     client.force_login(supervisor)
     assert client.get(reverse("core:case", args=[case.project.pk])).status_code == 200
-    response = client.post(
-        reverse("core:case_record_vote", args=[case.project.pk]),
-        {"elected": "yes", "voted_on": "2026-01-15"},
-    )
+    response = client.post(reverse("core:case_comment", args=[case.project.pk]), {"text": "x"})
     assert response.status_code == 403
-    case.refresh()
-    assert case.project.elected is None
+    assert not case.project.comments.exists()

@@ -106,8 +106,12 @@ def test_registration_refuses_another_jurisdictions_suggestion(world):
 def test_vote_cannot_be_recorded_twice(world, make_case):
     case = make_case("qh-dh", to="candidate")
     case.vote()
-    with pytest.raises(StepRefused):
+    # Decided: the case is no longer a candidate, so no other session can take it.
+    with pytest.raises(ValidationError) as refused:
         case.vote()
+    assert "projects" in refused.value.message_dict
+    case.refresh()
+    assert case.project.stage == Stage.PLANNING
 
 
 def test_completion_report_needs_full_progress(world, make_case):

@@ -43,9 +43,9 @@ def csv_file(rows, name="roster.csv", encoding="utf-8-sig") -> SimpleUploadedFil
 def good_deputies():
     return [
         DEPUTY_HEADER,
-        ["王小明", id_number(1), "qh-dh", "13800000001", "第一代表团", "教育"],
-        ["李小红", id_number(2), "qh-xs", "0571-88880000", "第二代表团", "医疗"],
-        ["赵大海", id_number(3), "qh-dh", "", "第一代表团", ""],
+        ["王小明", id_number(1), "qh", "13800000001", "第一代表团", "教育"],
+        ["李小红", id_number(2), "qh", "0571-88880000", "第二代表团", "医疗"],
+        ["赵大海", id_number(3), "qh", "", "第一代表团", ""],
     ]
 
 
@@ -82,7 +82,7 @@ def test_a_good_file_is_checked_then_imported(world, office):
     assert batch.status == ImportStatus.APPLIED
     assert batch.summary["created"] == 3
     deputy = Deputy.objects.get(id_number=id_number(2))
-    assert deputy.jurisdiction.code == "qh-xs" and deputy.phone == "0571-88880000"
+    assert deputy.jurisdiction.code == "qh" and deputy.phone == "0571-88880000"
     assert deputy.history.first().history_user == office
 
 
@@ -251,41 +251,42 @@ def test_an_office_kind_that_does_not_exist_names_its_row_and_column(world, offi
     assert (error["row"], error["column"]) == (2, "单位类型")
 
 
-def test_users_get_their_role_through_the_role_service(world, office):
+def test_users_are_made_deputies_of_the_importers_own_jurisdiction_only(world, office):
     rows = [
         ["用户名", "姓名", "角色", "地区代码", "单位代码", "电子邮箱"],
-        ["dh.clerk9", "周九", "职能部门", "qh-dh", "qh-dh-works", "zhou9@example.invalid"],
-        ["dh.party9", "吴九", "党委办", "qh-dh", "", ""],
-        ["dh.party9", "吴九", "supervisor", "qh-xs", "", ""],
+        ["qh.dep9", "周九", "代表", "qh", "", "zhou9@example.invalid"],
+        ["qh.new9", "吴九", "deputy", "qh", "", ""],
     ]
     batch = imports.import_apply(actor=office, batch=preview(office, world, xlsx(rows), "users"))
     assert batch.summary["created"] == 2
-    clerk = User.objects.get(username="dh.clerk9")
-    assert not clerk.has_usable_password()
-    assert has_step(clerk, Step.SUBMIT_REPORT, world.offices[("qh-dh", "works")])
-    party = User.objects.get(username="dh.party9")
-    assert has_step(party, Step.REVIEW_BY_PARTY, world.jurisdictions["qh-dh"])
-    assert RoleAssignment.objects.filter(user=party).count() == 2
+    deputy = User.objects.get(username="qh.dep9")
+    assert not deputy.has_usable_password()
+    assert has_step(deputy, Step.CAST_BALLOT, world.jurisdictions["qh"])
+    assert RoleAssignment.objects.get(user__username="qh.new9").role == Role.DEPUTY
     before = roster_state()
     again = imports.import_apply(actor=office, batch=preview(office, world, xlsx(rows), "users"))
     assert again.summary["created"] == 0 and again.summary["updated"] == 0
     assert roster_state() == before
 
 
-def test_a_department_user_needs_a_department_of_the_same_jurisdiction(world, office):
+def test_the_users_import_grants_no_office_role_and_stays_in_its_jurisdiction(world, office):
     rows = [
         ["用户名", "姓名", "角色", "地区代码", "单位代码"],
-        ["dh.clerk8", "周八", "department", "qh-dh", ""],
-        ["dh.clerk7", "周七", "department", "qh-dh", "qh-xs-works"],
+        ["dh.clerk8", "周八", "department", "qh", "qh-works"],
+        ["dh.party9", "吴九", "党委办", "qh", ""],
+        ["dh.dep7", "周七", "deputy", "qh-dh", ""],
     ]
     errors = preview(office, world, xlsx(rows), "users").errors
-    assert [(e["row"], e["column"]) for e in errors] == [(2, "单位代码"), (3, "单位代码")]
+    assert {(e["row"], e["column"]) for e in errors} == {(2, "角色"), (3, "角色"), (4, "地区代码")}
+    assert str(imports.ROLE_NOT_IMPORTABLE) in errors[0]["message"] or any(
+        str(imports.ROLE_NOT_IMPORTABLE) in e["message"] for e in errors
+    )
 
 
 def test_an_account_of_another_jurisdiction_cannot_be_taken_over(world, office, sibling):
-    rows = [["用户名", "姓名", "角色", "地区代码"], ["qh2.congress", "冒名", "deputy", "qh-dh"]]
-    [error] = preview(office, world, xlsx(rows), "users").errors
-    assert (error["row"], error["column"]) == (2, "用户名")
+    rows = [["用户名", "姓名", "角色", "地区代码"], ["qh2.congress", "冒名", "deputy", "qh"]]
+    errors = preview(office, world, xlsx(rows), "users").errors
+    assert (2, "用户名") in [(e["row"], e["column"]) for e in errors]
 
 
 def test_the_import_pages_show_each_error_and_apply_a_valid_file(client, world, office):

@@ -26,24 +26,15 @@ def test_case_page_merges_tasks_changes_opinions_and_answers(world, make_case, c
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
 
 
-def test_congress_office_records_the_vote_on_the_case_page(world, make_case, client):
+def test_no_one_records_a_vote_outcome_on_the_case_page(world, make_case, client):
     case = make_case("qh-dh", to="candidate")
     client.force_login(world.users[("qh-dh", Role.CONGRESS_OFFICE)])
-    response = client.post(
-        reverse("core:case_record_vote", args=[case.project.pk]),
-        {"elected": "yes", "voted_on": "2026-01-15", "yes": "55"},
-    )
-    assert response.status_code == 302
+    page = client.get(reverse("core:case", args=[case.project.pk])).content.decode()
+    assert "/vote/" not in page
+    response = client.post(f"/work/cases/{case.project.pk}/vote/", {"elected": "yes", "yes": "999"})
+    assert response.status_code == 404
     case.refresh()
-    assert case.project.elected is True and case.project.stage == Stage.PLANNING
-    # a second submission is told, and changes nothing
-    before = case.project.history.count()
-    client.post(
-        reverse("core:case_record_vote", args=[case.project.pk]),
-        {"elected": "no", "voted_on": "2026-01-15"},
-    )
-    case.refresh()
-    assert case.project.elected is True and case.project.history.count() == before
+    assert case.project.elected is None and case.project.stage == Stage.CANDIDATE
 
 
 def test_comment_needs_text_and_is_on_the_record(world, make_case, client):

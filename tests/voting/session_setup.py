@@ -13,6 +13,12 @@ from permissions import grants
 from permissions.roles import Role
 
 CODE = "qh-dh"
+TELLERS = (Role.TELLER, "teller2", "teller3")
+PASSPHRASES = {
+    Role.TELLER: "count-one-2026",
+    "teller2": "count-two-2026",
+    "teller3": "count-three-2026",
+}
 
 
 def deputies(code: str = CODE) -> list[Deputy]:
@@ -57,14 +63,26 @@ def approved_session(
     return session
 
 
+def set_teller_keys(world, session: VotingSession, tellers=TELLERS) -> None:
+    for key in tellers:
+        services.teller_key_set(
+            actor=world.users[(session.jurisdiction.code, key)],
+            session=session,
+            passphrase=PASSPHRASES[key],
+            confirm=PASSPHRASES[key],
+        )
+
+
 def open_session(world, projects, *, present=None, code: str = CODE, **kwargs) -> VotingSession:
-    """An approved session with attendance recorded (everyone, unless `present` says who)
-    and voting open."""
+    """An approved session with attendance recorded (everyone, unless `present` says who),
+    the three tellers' counting keys set (electronic votes), and voting open."""
     session = approved_session(world, projects, code=code, **kwargs)
     congress = world.users[(code, Role.CONGRESS_OFFICE)]
     services.session_record_attendance(
         actor=congress, session=session, present=deputies(code) if present is None else present
     )
+    if not session.is_paper:
+        set_teller_keys(world, session)
     services.session_open(actor=congress, session=session)
     session.refresh_from_db()
     return session
@@ -79,9 +97,25 @@ def cast_all(session: VotingSession, ballots: list[dict]) -> list[str]:
     ]
 
 
+def count(world, session: VotingSession, tellers=(Role.TELLER, "teller2")) -> VotingSession:
+    """k tellers open the sealed ballots of a closed session with their passphrases."""
+    code = session.jurisdiction.code
+    users = [world.users[(code, key)] for key in tellers]
+    services.session_count(
+        actor=users[0],
+        session=session,
+        passphrases={u.pk: PASSPHRASES[key] for u, key in zip(users, tellers, strict=True)},
+    )
+    session.refresh_from_db()
+    return session
+
+
 def close_and_announce(world, session: VotingSession) -> VotingSession:
     congress = world.users[(session.jurisdiction.code, Role.CONGRESS_OFFICE)]
     services.session_close(actor=congress, session=session)
+    session.refresh_from_db()
+    if not session.is_paper:
+        count(world, session)
     services.session_announce(actor=congress, session=session)
     session.refresh_from_db()
     return session

@@ -8,19 +8,30 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from core import voting_messages as vm
-from core.models.voting import Ballot, Participation, SessionKind, SessionStatus
+from core import messages as vm
+from core.models.voting import (
+    Ballot,
+    Participation,
+    SealedBallot,
+    SessionKind,
+    SessionStatus,
+    VotingSession,
+)
 from core.services import voting as services
+from core.views.ballots import CODE_OF
 from permissions.roles import Role
 
 from .session_setup import (
     CODE,
+    PASSPHRASES,
     approved_session,
     close_and_announce,
+    count,
     deputies,
     fresh_user,
     ids,
     open_session,
+    set_teller_keys,
 )
 
 pytestmark = pytest.mark.django_db
@@ -51,15 +62,29 @@ def api_url(session):
 
 def counts(session):
     return (
-        Ballot.objects.filter(session=session).count(),
+        SealedBallot.objects.filter(session=session).count(),
         Participation.objects.filter(session=session).count(),
     )
 
 
+def encode(mark):
+    """The code the ballot page sends for a mark (a value it cannot send goes as is)."""
+    if isinstance(mark, int):
+        return f"{mark:03d}"
+    return CODE_OF.get(mark, mark)
+
+
 def post_ballot(client, session, marks, action="cast"):
-    data = {f"c_{cid}": mark for cid, mark in marks.items()}
+    data = {f"c_{cid}": encode(mark) for cid, mark in marks.items()}
     data["action"] = action
     return client.post(ballot_url(session), data)
+
+
+def opened_marks(world, session):
+    """Close the session, have two tellers open it, and return the ballots' marks."""
+    services.session_close(actor=world.users[(CODE, Role.CONGRESS_OFFICE)], session=session)
+    count(world, session)
+    return [b.marks for b in Ballot.objects.filter(session=session)]
 
 
 def test_a_present_deputy_sees_the_ballot_with_its_checks(client, session, deputy, slate):
@@ -77,27 +102,28 @@ def test_a_present_deputy_sees_the_ballot_with_its_checks(client, session, deput
     )
 
 
-def test_review_confirm_and_cast_gives_a_receipt_once(client, session, deputy, slate):
+def test_review_confirm_and_cast_gives_a_tracker_once(world, client, session, deputy, slate):
     client.force_login(deputy)
     a, b, c = ids(slate)
     marks = {a: "yes", b: "no", c: "abstain"}
     review = post_ballot(client, session, marks, action="review")
     assert review.status_code == 200
-    assert f'name="c_{a}" value="yes"' in review.content.decode()
+    assert f'name="c_{a}" value="Y"' in review.content.decode()
     assert counts(session) == (0, 0)  # confirming writes nothing
 
     cast = post_ballot(client, session, marks)
     assert cast.status_code == 200
-    code = cast.context["code"]
-    assert code in cast.content.decode()
+    tracker = cast.context["tracker"]
+    assert tracker in cast.content.decode() and len(tracker) == 19
     assert "no-store" in cast["Cache-Control"]
     assert counts(session) == (1, 1)
-    assert Ballot.objects.get(session=session).marks == marks
+    assert SealedBallot.objects.get(session=session).tracker == tracker
 
     again = post_ballot(client, session, {a: "no"})
     assert again.status_code == 409
     assert str(vm.BALLOT_ALREADY_CAST) in again.content.decode()
     assert counts(session) == (1, 1)
+    assert opened_marks(world, session) == [marks]
 
 
 @pytest.mark.parametrize(
@@ -124,7 +150,7 @@ def test_a_tampered_form_is_refused_and_the_count_is_unchanged(
 def test_a_repeated_field_is_refused(client, session, deputy, slate):
     client.force_login(deputy)
     a = ids(slate)[0]
-    response = client.post(ballot_url(session), {f"c_{a}": ["yes", "no"], "action": "cast"})
+    response = client.post(ballot_url(session), {f"c_{a}": ["Y", "N"], "action": "cast"})
     assert response.status_code == 400
     assert str(vm.BALLOT_MALFORMED) in response.content.decode()
     assert counts(session) == (0, 0)
@@ -135,7 +161,7 @@ def test_approve_only_refuses_an_against_mark(world, client, make_case):
     session = open_session(world, projects, rules={"seats": 2, "mode": "approve_only"})
     client.force_login(fresh_user(deputies()[1].user))
     page = client.get(ballot_url(session)).content.decode()
-    assert 'type="checkbox"' in page and 'value="no"' not in page
+    assert 'data-mark="yes"' in page and 'data-mark="no"' not in page
     response = post_ballot(client, session, {ids(projects)[0]: "no"})
     assert response.status_code == 400
     assert str(vm.BALLOT_MARK_NOT_ALLOWED) in response.content.decode()
@@ -173,6 +199,7 @@ def test_a_vote_before_opening_or_after_closing_is_refused(world, client, slate)
     assert early.status_code == 409
     assert str(vm.BALLOT_NOT_OPEN) in early.content.decode()
 
+    set_teller_keys(world, session)
     services.session_open(actor=congress, session=session)
     services.session_close(actor=congress, session=session)
     late = post_ballot(client, session, marks)
@@ -214,7 +241,7 @@ def test_the_satisfaction_ballot_refuses_a_score_on_the_three_level_scale(world,
     assert post_ballot(client, session, {pid: "happy"}).status_code == 400
     assert counts(session) == (0, 0)
     assert post_ballot(client, session, {pid: "basic"}).status_code == 200
-    assert Ballot.objects.get(session=session).marks == {pid: "basic"}
+    assert opened_marks(world, session) == [{pid: "basic"}]
 
 
 # -- the API ----------------------------------------------------------------------------
@@ -233,9 +260,9 @@ def test_the_api_casts_one_ballot_and_refuses_a_second(client, session, deputy, 
     a, b, _c = ids(slate)
     listing = client.get(api_url(session)).json()
     assert [c["id"] for c in listing["candidates"]] == ids(slate)
-    created = api_post(client, session, {"marks": {a: "yes", b: "yes"}})
+    created = api_post(client, session, {"marks": {a: "yes", b: "yes"}, "pad": "   "})
     assert created.status_code == 201
-    assert len(created.json()["receipt"]) == 14
+    assert len(created.json()["tracker"]) == 19
     second = api_post(client, session, {"marks": {a: "no"}})
     assert second.status_code == 409
     assert second.json() == {"detail": str(vm.BALLOT_ALREADY_CAST)}
@@ -250,6 +277,8 @@ def test_the_api_casts_one_ballot_and_refuses_a_second(client, session, deputy, 
         ({}, vm.BALLOT_MALFORMED),
         ({"marks": "yes"}, vm.BALLOT_MALFORMED),
         ({"marks": {"1": "yes"}, "deputy": 3}, vm.BALLOT_MALFORMED),
+        ({"marks": {"1": "yes"}, "pad": 3}, vm.BALLOT_MALFORMED),
+        ({"marks": {"1": "yes"}, "pad": " " * 5000}, vm.BALLOT_MALFORMED),
         ({"marks": ["yes"]}, vm.BALLOT_MALFORMED),
         ({"marks": {"999999": "yes"}}, vm.BALLOT_NOT_ON_SLATE),
         ({"marks": "FIRST:yes"}, vm.BALLOT_MALFORMED),
@@ -288,34 +317,31 @@ def test_the_api_refuses_a_ballot_after_close(world, client, session, deputy, sl
     assert counts(session) == (0, 0)
 
 
-# -- receipts -----------------------------------------------------------------------------
+# -- trackers -----------------------------------------------------------------------------
 
 
-def test_the_receipt_says_counted_and_valid_but_never_the_marks(world, client, session, slate):
+def test_the_tracker_says_sealed_then_counted_but_never_the_marks(world, client, session, slate):
     voter = fresh_user(deputies()[0].user)
     client.force_login(voter)
     a, b, _c = ids(slate)
-    code = post_ballot(client, session, {a: "yes", b: "no"}).context["code"]
-    services.session_close(actor=world.users[(CODE, Role.CONGRESS_OFFICE)], session=session)
-    response = client.post(reverse("voting:receipt"), {"code": code.lower().replace("-", " ")})
-    assert response.status_code == 200
-    assert response.context["ballot"].valid is True
+    tracker = post_ballot(client, session, {a: "yes", b: "no"}).context["tracker"]
+    check = reverse("voting:receipt")
+    sealed = client.post(check, {"tracker": tracker.lower().replace("-", " ")})
+    assert sealed.status_code == 200 and sealed.context["counted"] is False
+    close_and_announce(world, session)
+    response = client.post(check, {"tracker": tracker})
+    assert response.status_code == 200 and response.context["counted"] is True
     html = response.content.decode()
     for project in slate:
         assert project.title not in html
     for word in ("For", "Against", "赞成", "反对"):
         assert word not in html.split("<main")[1]
-    missing = client.post(reverse("voting:receipt"), {"code": "AAAA-BBBB-CCCC"})
+    missing = client.post(check, {"tracker": "AAAA-BBBB-CCCC-DDDD"})
     assert missing.status_code == 400
-    assert str(vm.RECEIPT_NOT_FOUND) in missing.content.decode()
-
-
-def test_the_receipt_code_is_stored_only_as_a_hash(client, session, deputy, slate):
-    client.force_login(deputy)
-    code = post_ballot(client, session, {ids(slate)[0]: "yes"}).context["code"]
-    ballot = Ballot.objects.get(session=session)
-    assert code not in json.dumps(list(Ballot.objects.values()), default=str)
-    assert ballot.receipt_hash != code and len(ballot.receipt_hash) == 64
+    assert str(vm.TRACKER_NOT_FOUND) in missing.content.decode()
+    # The published list holds it; the opened ballots do not carry it.
+    assert tracker in session.counted_trackers.values_list("tracker", flat=True)
+    assert tracker not in json.dumps(list(Ballot.objects.values()), default=str)
 
 
 # -- office pages and public results -------------------------------------------------------
@@ -338,7 +364,7 @@ def test_the_session_pages_walk_a_vote(world, client, make_case):
         },
     )
     assert created.status_code == 302
-    session = services.VotingSession.objects.get(title="2026年民生实事项目票决")
+    session = VotingSession.objects.get(title="2026年民生实事项目票决")
     assert client.get(reverse("voting:session_rules", args=[session.pk])).status_code == 200
     response = client.post(
         reverse("voting:session_slate", args=[session.pk]),
@@ -362,6 +388,16 @@ def test_the_session_pages_walk_a_vote(world, client, make_case):
         reverse("voting:session_attendance", args=[session.pk]),
         {"present": [str(d.pk) for d in deputies()]},
     )
+    for key, passphrase in PASSPHRASES.items():
+        client.force_login(fresh_user(world.users[(CODE, key)]))
+        response = client.post(
+            reverse("voting:session_teller_key", args=[session.pk]),
+            {"passphrase": passphrase, "confirm": passphrase},
+        )
+        assert response.status_code == 302
+    client.force_login(congress)
+    confirm = client.get(reverse("voting:session_open", args=[session.pk]))
+    assert confirm.status_code == 200 and session.status == SessionStatus.SLATE_APPROVED
     client.post(reverse("voting:session_open", args=[session.pk]))
     session.refresh_from_db()
     assert session.status == SessionStatus.OPEN
@@ -375,6 +411,22 @@ def test_the_session_pages_walk_a_vote(world, client, make_case):
     assert client.get(reverse("voting:public_result", args=[session.pk])).status_code == 404
     client.post(reverse("voting:session_close", args=[session.pk]))
     assert client.get(reverse("voting:public_result", args=[session.pk])).status_code == 404
+    teller, other = (fresh_user(world.users[(CODE, k)]) for k in (Role.TELLER, "teller3"))
+    client.force_login(teller)
+    count_url = reverse("voting:session_count", args=[session.pk])
+    assert client.get(count_url).status_code == 200
+    opened = client.post(
+        count_url,
+        {
+            "action": "open",
+            f"t_{teller.pk}": PASSPHRASES[Role.TELLER],
+            f"t_{other.pk}": PASSPHRASES["teller3"],
+        },
+    )
+    assert opened.status_code == 302
+    client.force_login(congress)
+    preview = client.get(reverse("voting:session", args=[session.pk]))
+    assert preview.context["preview"]["ballots_cast"] == 6
     client.post(reverse("voting:session_announce", args=[session.pk]))
     session.refresh_from_db()
     assert session.status == SessionStatus.ANNOUNCED
@@ -447,7 +499,7 @@ def test_two_tellers_enter_their_counts_on_the_paper_pages(world, client, make_c
     session = open_session(world, projects, method="paper", rules={"seats": 2})
     congress = fresh_user(world.users[(CODE, Role.CONGRESS_OFFICE)])
     services.session_close(actor=congress, session=session)
-    second = User.objects.create_user("teller.two", password="x")
+    second = User.objects.create_user("teller.two", first_name="teller.two", password="x")
     role_assign(actor=None, user=second, role=Role.TELLER, jurisdiction=world.jurisdictions[CODE])
     url = reverse("voting:session_paper", args=[session.pk])
 
@@ -505,10 +557,10 @@ def test_a_score_ballot_takes_whole_numbers_from_0_to_100(world, client, make_ca
     )
     client.force_login(fresh_user(deputies()[0].user))
     page = client.get(ballot_url(session)).content.decode()
-    assert 'type="number"' in page and 'max="100"' in page
+    assert 'value="100"' in page and 'value="000"' in page and 'value="---"' in page
     first, second = ids(projects)
-    for bad in ("101", "-5", "8.5", "satisfied"):
+    for bad in ("101", "-05", "8.5", "S", "90"):
         assert post_ballot(client, session, {first: bad}).status_code == 400
     assert counts(session) == (0, 0)
-    assert post_ballot(client, session, {first: "90", second: "0"}).status_code == 200
-    assert Ballot.objects.get(session=session).marks == {first: 90, second: 0}
+    assert post_ballot(client, session, {first: 90, second: 0}).status_code == 200
+    assert opened_marks(world, session) == [{first: 90, second: 0}]

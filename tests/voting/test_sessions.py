@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from core import voting_messages as vm
+from core import messages as vm
 from core.models import Stage
 from core.models.voting import (
     Ballot,
     PaperTally,
     Participation,
+    SealedBallot,
     SessionKind,
     SessionMethod,
     SessionStatus,
@@ -37,6 +38,7 @@ from .session_setup import (
     fresh_user,
     ids,
     open_session,
+    set_teller_keys,
 )
 
 pytestmark = pytest.mark.django_db
@@ -69,16 +71,19 @@ def test_a_project_vote_walks_from_creation_to_the_announcement(world, make_case
     assert steps(session, STATUS.NEW) == ["open_session"]
 
     services.session_record_attendance(actor=congress(world), session=session, present=deputies())
+    set_teller_keys(world, session)
     services.session_open(actor=congress(world), session=session)
     session.refresh_from_db()
     assert session.status == SessionStatus.OPEN and session.ballots_issued == 8
+    assert session.public_key and session.key_shares.count() == 3  # 2 of 3 tellers
 
     ballots = [{ids([a])[0]: "yes", ids([b])[0]: "yes", ids([c])[0]: "no"}] * 6 + [
         {ids([a])[0]: "yes", ids([b])[0]: "no", ids([c])[0]: "yes"}
     ] * 2
-    codes = cast_all(session, ballots)
-    assert len(set(codes)) == 8
-    assert Ballot.objects.filter(session=session).count() == 8
+    trackers = cast_all(session, ballots)
+    assert len(set(trackers)) == 8
+    assert SealedBallot.objects.filter(session=session).count() == 8
+    assert not Ballot.objects.filter(session=session).exists()
     assert Participation.objects.filter(session=session).count() == 8
 
     session = close_and_announce(world, session)
@@ -86,7 +91,20 @@ def test_a_project_vote_walks_from_creation_to_the_announcement(world, make_case
     assert session.result["elected"] == ids([a, b])
     assert [r["yes"] for r in session.result["results"]] == [8, 6, 2]
     assert session.process.status == PROCESS.DONE
-    assert steps(session)[-4:] == ["close_session", "announce", "check_valid", "announced"]
+    assert steps(session)[-6:] == [
+        "close_session",
+        "check_paper",
+        "count_ballots",
+        "announce",
+        "check_valid",
+        "announced",
+    ]
+    # Opened: plaintext ballots, the trackers published apart, nothing sealed, no key left.
+    assert Ballot.objects.filter(session=session).count() == 8
+    assert sorted(session.counted_trackers.values_list("tracker", flat=True)) == sorted(trackers)
+    assert not SealedBallot.objects.filter(session=session).exists()
+    assert not session.key_shares.exists() and not session.teller_keys.exists()
+    assert session.public_key == ""
 
     a.refresh_from_db(), b.refresh_from_db(), c.refresh_from_db()
     assert (a.stage, a.vote_yes, a.vote_rank) == (Stage.PLANNING, 8, 1)
@@ -312,6 +330,7 @@ def test_a_tie_under_runoff_opens_a_follow_up_session_for_the_open_seats(world, 
     assert runoff.attendance.filter(present=True).count() == 8
     assert steps(runoff, STATUS.NEW) == ["open_session"]  # no second approval
 
+    set_teller_keys(world, runoff)  # a new vote: new keys
     services.session_open(actor=congress(world), session=runoff)
     runoff.refresh_from_db()
     cast_all(runoff, [{ib: "yes"}] * 6 + [{ic: "yes"}] * 2)
@@ -529,5 +548,15 @@ def test_the_export_waits_for_the_announcement_and_stays_in_the_jurisdiction(wor
     session = close_and_announce(world, session)
     with pytest.raises(PermissionDenied):
         services.ballots_export(actor=congress(world, "qh-xs"), session=session)
-    supervisor = world.users[("qh", Role.SUPERVISOR)]
-    assert services.ballots_export(actor=fresh_user(supervisor), session=session)["kind"]
+    # The individual ballots go to the tellers and the congress office, for a recount;
+    # readers of the jurisdiction (a supervisor, the Party office, a deputy) see totals.
+    assert services.ballots_export(actor=congress(world), session=session)["kind"]
+    assert services.ballots_export(actor=world.users[(CODE, "teller3")], session=session)
+    for reader in (
+        world.users[("qh", Role.SUPERVISOR)],
+        party(world),
+        deputies()[0].user,
+    ):
+        with pytest.raises(PermissionDenied) as refused:
+            services.ballots_export(actor=fresh_user(reader), session=session)
+        assert str(refused.value) == str(vm.BALLOTS_NOT_YOURS)

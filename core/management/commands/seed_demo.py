@@ -3,6 +3,7 @@ import json
 from django.core.management.base import BaseCommand
 
 from core.demo import DEMO_PASSWORD, build_demo
+from core.demo_voting import CODE, TELLER_PASSPHRASES
 
 
 class Command(BaseCommand):
@@ -29,3 +30,9 @@ class Command(BaseCommand):
                 f"  {login.username:<{width}}  {login.jurisdiction:<6} "
                 f"{login.role:<18} {login.name}"
             )
+        prefix = CODE.replace("-", ".")
+        self.stdout.write(
+            "Counting passphrases of the tellers (any two open a vote's sealed ballots):"
+        )
+        for key, passphrase in TELLER_PASSPHRASES.items():
+            self.stdout.write(f"  {prefix}.{key:<8}  {passphrase}")

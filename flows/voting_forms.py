@@ -86,7 +86,16 @@ class SelectionRulesForm(forms.Form):
     )
     threshold = forms.ChoiceField(label=_("Votes needed to be elected"), choices=THRESHOLD_CHOICES)
     tie_policy = forms.ChoiceField(label=_("Tie across the last seat"), choices=TIE_CHOICES)
-    deputies_total = forms.IntegerField(label=_("Deputies in the congress"), min_value=1)
+    tellers_needed = forms.IntegerField(
+        label=_("Tellers needed to open the ballots"),
+        min_value=2,
+        max_value=9,
+        initial=2,
+        help_text=_(
+            "Any this many of the session's tellers, together, can open the sealed ballots; "
+            "one more teller than this must set a key before voting opens."
+        ),
+    )
 
     def rules(self) -> dict:
         data = self.cleaned_data
@@ -113,7 +122,7 @@ class SelectionRulesForm(forms.Form):
         )
         initial["max_approvals"] = rules.get("max_approvals")
         initial["min_per_category"] = bool(rules.get("min_per_category"))
-        initial["deputies_total"] = session.deputies_total
+        initial["tellers_needed"] = session.tellers_needed
         return initial
 
 
@@ -125,7 +134,7 @@ class SatisfactionRulesForm(forms.Form):
     account_below = forms.DecimalField(
         label=_("Accountability below"), min_value=0, max_value=100, decimal_places=1
     )
-    deputies_total = forms.IntegerField(label=_("Deputies in the congress"), min_value=1)
+    tellers_needed = SelectionRulesForm.base_fields["tellers_needed"]
 
     def rules(self) -> dict:
         data = self.cleaned_data
@@ -141,7 +150,7 @@ class SatisfactionRulesForm(forms.Form):
 
     @classmethod
     def initial_from(cls, session) -> dict:
-        return {**session.rules, "deputies_total": session.deputies_total}
+        return {**session.rules, "tellers_needed": session.tellers_needed}
 
 
 class SlateForm(forms.Form):
@@ -218,9 +227,59 @@ class PaperEntryForm(forms.Form):
         }
 
 
-class ReceiptForm(forms.Form):
-    code = forms.CharField(
-        label=_("Receipt code"),
-        max_length=20,
+class TrackerForm(forms.Form):
+    tracker = forms.CharField(
+        label=_("Ballot tracker"),
+        max_length=30,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class TellerKeyForm(forms.Form):
+    passphrase = forms.CharField(
+        label=_("Counting passphrase"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "At least 10 characters, known only to you. It is not stored: without it (or "
+            "enough other tellers) the ballots cannot be opened."
+        ),
+    )
+    confirm = forms.CharField(
+        label=_("The passphrase again"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class CountForm(forms.Form):
+    """One passphrase field per teller of the session; the tellers present type theirs."""
+
+    def __init__(self, *args, tellers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tellers = list(tellers)
+        for key in self.tellers:
+            self.fields[f"t_{key.teller_id}"] = forms.CharField(
+                label=key.teller.get_full_name() or key.teller.username,
+                max_length=200,
+                strip=False,
+                required=False,
+                widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+            )
+
+    def passphrases(self) -> dict[int, str]:
+        return {
+            key.teller_id: self.cleaned_data[f"t_{key.teller_id}"]
+            for key in self.tellers
+            if self.cleaned_data.get(f"t_{key.teller_id}")
+        }
+
+
+class PaperFallbackForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the ballots are counted on paper"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

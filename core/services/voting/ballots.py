@@ -1,0 +1,202 @@
+"""A deputy's ballot: checked by the rules, sealed before it is written, one per deputy.
+
+The marks never reach the database in the clear while the vote is open: the ballot is
+sealed to the session's public key (see sealing.py) in the request that casts it, written
+beside the deputy's "has voted" record, and the deputy is shown its tracker.
+"""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
+
+from core import messages as vm
+from core.models import Deputy
+from core.models.voting import (
+    CountedTracker,
+    Participation,
+    SealedBallot,
+    SessionStatus,
+    VotingSession,
+)
+from core.voting import Candidate, SatisfactionRules, SelectionRules
+from core.voting.rules import APPROVE_ONLY, SCORE_100
+from core.voting.satisfaction import LEVELS, rate_projects
+from core.voting.selection import count_ballots
+from permissions.checks import can_cast_ballot
+
+from ..history import save_with_reason
+from . import sealing
+from .guards import SELECTION_MARKS, BallotRefused
+
+
+def engine_candidates(candidates) -> list[Candidate]:
+    return [Candidate(c.ballot_id, c.category.code) for c in candidates]
+
+
+def check_marks(session: VotingSession, candidates, marks) -> bool:
+    """Refuse a ballot the engine would not count as cast, with the precise reason.
+
+    ``candidates`` are the session's SessionCandidate rows (with their category). The
+    ballot page enforces the same rules before it submits, so a refusal here means the
+    form or the API body was tampered with. Returns the engine's validity verdict.
+    """
+    if not isinstance(marks, dict) or not all(isinstance(k, str) for k in marks):
+        raise ValidationError({"marks": vm.BALLOT_MALFORMED})
+    slate = {c.ballot_id: c for c in candidates}
+    if not marks.keys() <= slate.keys():
+        raise ValidationError({"marks": vm.BALLOT_NOT_ON_SLATE})
+    if session.is_selection:
+        rules = SelectionRules.from_dict(session.rules)
+        allowed = ("yes",) if rules.mode == APPROVE_ONLY else SELECTION_MARKS
+        if any(type(mark) is not str or mark not in allowed for mark in marks.values()):
+            raise ValidationError({"marks": vm.BALLOT_MARK_NOT_ALLOWED})
+        approved = [cid for cid, mark in marks.items() if mark == "yes"]
+        if len(approved) > rules.max_approvals:
+            raise ValidationError(
+                {
+                    "marks": vm.BALLOT_TOO_MANY_APPROVALS
+                    % {"max": rules.max_approvals, "count": len(approved)}
+                }
+            )
+        if rules.min_per_category:
+            covered = {slate[cid].category_id for cid in approved}
+            missing = []
+            for c in candidates:
+                if c.category_id not in covered and str(c.category) not in missing:
+                    missing.append(str(c.category))
+            if missing:
+                raise ValidationError(
+                    {"marks": vm.BALLOT_CATEGORY_MINIMUM % {"categories": "、".join(missing)}}
+                )
+        _counts, valid = count_ballots([marks], engine_candidates(candidates), rules)
+        if valid != 1:
+            raise ValidationError({"marks": vm.BALLOT_INVALID})
+        return True
+    rules = SatisfactionRules.from_dict(session.rules)
+    for mark in marks.values():
+        if rules.scale == SCORE_100:
+            ok = type(mark) is int and 0 <= mark <= 100
+        else:
+            ok = type(mark) is str and mark in LEVELS
+        if not ok:
+            raise ValidationError({"marks": vm.BALLOT_MARK_NOT_ALLOWED})
+    results = rate_projects(list(slate), [marks], rules)
+    if any(row["invalid"] for row in results):
+        raise ValidationError({"marks": vm.BALLOT_INVALID})
+    return True
+
+
+def _session_for_ballot(session_pk) -> VotingSession:
+    """The session row, share-locked: ballots do not wait for each other, but closing
+    (which locks the row for update) waits for every ballot being cast to commit, and a
+    ballot arriving after it sees the session closed."""
+    if connection.vendor == "postgresql":
+        table = VotingSession._meta.db_table
+        rows = list(
+            VotingSession.objects.raw(
+                f'SELECT * FROM "{table}" WHERE "id" = %s FOR SHARE',  # noqa: S608
+                [session_pk],
+            )
+        )
+        if not rows:
+            raise VotingSession.DoesNotExist
+        return rows[0]
+    return VotingSession.objects.get(pk=session_pk)
+
+
+def _voting_deputy(actor, session: VotingSession) -> Deputy:
+    if actor is None or not actor.is_authenticated:
+        raise BallotRefused(vm.BALLOT_NOT_A_DEPUTY, status=403)
+    deputy = Deputy.objects.filter(
+        user=actor, jurisdiction_id=session.jurisdiction_id, active=True
+    ).first()
+    if deputy is None or not can_cast_ballot(actor, session):
+        raise BallotRefused(vm.BALLOT_NOT_A_DEPUTY, status=403)
+    return deputy
+
+
+def _precheck(*, actor, session: VotingSession, marks):
+    """Everything ``ballot_cast`` checks, without writing; (deputy, slate)."""
+    if session.is_paper:
+        raise BallotRefused(vm.BALLOT_PAPER_SESSION)
+    if session.status != SessionStatus.OPEN:
+        raise BallotRefused(vm.BALLOT_NOT_OPEN)
+    deputy = _voting_deputy(actor, session)
+    if not session.attendance.filter(deputy=deputy, present=True).exists():
+        raise BallotRefused(vm.BALLOT_NOT_PRESENT, status=403)
+    if session.participations.filter(deputy=deputy).exists():
+        raise BallotRefused(vm.BALLOT_ALREADY_CAST)
+    if not session.public_key:
+        raise BallotRefused(vm.BALLOT_NOT_OPEN)
+    candidates = list(session.candidates.select_related("category"))
+    check_marks(session, candidates, marks)
+    return deputy, candidates
+
+
+def ballot_precheck(*, actor, session: VotingSession, marks) -> Deputy:
+    """Everything ``ballot_cast`` checks, without writing: used by the confirm page."""
+    return _precheck(actor=actor, session=session, marks=marks)[0]
+
+
+@contextmanager
+def _write_transaction():
+    """A transaction that takes the write lock at its start on SQLite.
+
+    SQLite's default (deferred) transaction reads first and fails at once with
+    "database is locked" when it must upgrade while another ballot is being written;
+    one that begins IMMEDIATE waits its turn instead. PostgreSQL needs nothing here.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    connection.ensure_connection()
+    previous = connection.transaction_mode
+    connection.transaction_mode = "IMMEDIATE"
+    try:
+        with transaction.atomic():
+            connection.transaction_mode = previous
+            yield
+    finally:
+        connection.transaction_mode = previous
+
+
+def ballot_cast(*, actor, session: VotingSession, marks) -> str:
+    """Cast the actor's secret ballot, sealed; return its tracker (the receipt).
+
+    One deputy, one ballot: the participation row (unique per session and deputy) and the
+    sealed ballot are written in one transaction, so either both exist or neither; a
+    second ballot trips the unique constraint, however close together they arrive. The
+    sealed row holds ciphertext of a fixed length and the tracker. Nothing is logged.
+    """
+    with _write_transaction():
+        session = _session_for_ballot(session.pk)
+        deputy, candidates = _precheck(actor=actor, session=session, marks=marks)
+        sealed = sealing.seal_ballot(session.public_key, marks, [c.ballot_id for c in candidates])
+        tracker = sealing.tracker_of(sealed)
+        try:
+            with transaction.atomic():
+                participation = Participation(session=session, deputy=deputy)
+                # The record says that the deputy voted; the history user is the deputy.
+                save_with_reason(participation, actor=actor, reason=_("Voted"))
+        except IntegrityError:
+            raise BallotRefused(vm.BALLOT_ALREADY_CAST) from None
+        SealedBallot.objects.create(session=session, sealed=sealed, tracker=tracker)
+    return tracker
+
+
+def tracker_status(text: str):
+    """(session, counted) for a tracker: counted (published with the result), or received
+    and still sealed; None when no ballot has it. Never any marks."""
+    tracker = sealing.normalise_tracker(text)
+    if len(tracker) != 19:
+        return None
+    counted = CountedTracker.objects.filter(tracker=tracker).select_related("session").first()
+    if counted is not None:
+        return counted.session, True
+    sealed = SealedBallot.objects.filter(tracker=tracker).select_related("session").first()
+    if sealed is not None:
+        return sealed.session, False
+    return None
