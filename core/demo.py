@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from core.categories import ensure_default_categories
 from core.models import (
@@ -533,9 +534,11 @@ def build_demo() -> DemoWorld:
         )
     demo_county = world.jurisdictions["qh"]
     if not Project.objects.filter(jurisdiction__path__startswith=demo_county.path).exists():
-        from core.demo_story import Story
+        from core.demo_story import Story, date_cases_built_since
         from core.demo_voting import seed_voting
 
         Story(world).build()
+        started = timezone.now()
         seed_voting(world)
+        date_cases_built_since(started)
     return world

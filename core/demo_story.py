@@ -220,7 +220,7 @@ class Story:
         title, place, (category_code, what, why, budget) = self._title(code, year)
         gov = w._u(code, Role.GOVERNMENT_OFFICE)
         seq = self.counter
-        collected = datetime.date(year - 1, 9, 5) + datetime.timedelta(days=(seq * 3) % 50)
+        collected = datetime.date(year - 1, 9, 1) + datetime.timedelta(days=(seq * 3) % 35)
         n_sources = 1 + seq % 3
         sources = []
         for n in range(n_sources):
@@ -241,7 +241,7 @@ class Story:
         received = Suggestion.history.filter(id__in=[s.pk for s in sources])
         received.update(history_date=_moment(collected))
         registered = min(
-            collected + datetime.timedelta(days=5 + seq % 7), datetime.date(year - 1, 10, 31)
+            collected + datetime.timedelta(days=5 + seq % 7), datetime.date(year - 1, 10, 15)
         )
         started = timezone.now()
         project = projects.project_register(
@@ -304,20 +304,19 @@ class StoryDriver:
         d, y = self.d, -1
         if target == "assign_study":
             return False
-        with self.at(self.day(11, 2, y)):
+        with self.at(self.day(10, 20, y)):
             d.assign()
         if target == "study":
             return False
-        with self.at(self.day(11, 22, y)):
+        with self.at(self.day(11, 5, y)):
             d.study(feasible=target != "infeasible")
         if target in ("infeasible", "party_review"):
             return False
         if target == "returned_then_study":
-            with self.at(self.day(11, 24, y)):
+            with self.at(self.day(11, 20, y)):
                 d.party("returned", "请补充资金测算和运维方案。")
             return False  # back with the department for a second study
-        # next year's early candidates were reviewed in November, the rest in December
-        with self.at(self.day(11, 24, y) if target == "candidate" else self.day(12, 12, y)):
+        with self.at(self.day(11, 20, y)):
             if target == "rejected":
                 d.party("rejected", "与县级已列项目重复，暂不列入。")
                 return False
@@ -366,9 +365,9 @@ class StoryDriver:
                 d.review()
         if target == "acceptance":
             return
-        # this year's projects finished early: accepted in October, rated in November
+        # this year's early finishers: accepted and rated in November
         early = target in ("evaluation", "accountability")
-        accept_on = self.day(10, 24) if early else self.day(11, 10)
+        accept_on = self.day(11, 3) if early else self.day(11, 10)
         if target == "closed_normal" and self.year % 2:
             # the first inspection finds work to put right; a rectification report follows
             with self.at(self.day(11, 2)):
@@ -389,3 +388,65 @@ class StoryDriver:
         if target == "closed_after_accountability":
             with self.at(self.day(1, 12, 1)):
                 d.hearing(datetime.date(self.year + 1, 1, 12))
+
+
+# -- cases built elsewhere in the demo (its voting sessions) ----------------------------
+# When each step of a case of year Y is done, as (month, day, year offset), for cases the
+# story did not walk itself; reports are dated by their quarter.
+STEP_DAYS = {
+    "register": (10, 15, -1),
+    "assign_study": (10, 22, -1),
+    "study_feasibility": (11, 6, -1),
+    "review_by_party": (11, 21, -1),
+    "await_vote": (1, 16, 0),
+    "assign_monitoring_group": (1, 26, 0),
+    "submit_plan": (2, 12, 0),
+    "accept_completion": (11, 8, 0),
+    "await_satisfaction": (12, 20, 0),
+    "record_accountability": (1, 12, 1),
+}
+
+
+def _step_day(project, task, previous: datetime.date, report) -> datetime.date:
+    name = task.flow_task.name
+    if name in ("submit_report", "review_report", "answer_opinions") and report is not None:
+        year, month = (report.year + 1, 1) if report.quarter == 4 else (report.year, 0)
+        month = month or report.quarter * 3 + 1
+        day = {"submit_report": 6, "review_report": 13, "answer_opinions": 20}[name]
+        return max(previous, datetime.date(year, month, day))
+    if name in STEP_DAYS:
+        month, day, offset = STEP_DAYS[name]
+        return max(previous, datetime.date(project.year + offset, month, day))
+    return previous
+
+
+def date_cases_built_since(since) -> int:
+    """Give the demo's cases built since `since` (all in one minute) their calendar: each
+    step on its day in the case's year. Returns how many cases were dated.
+
+    A step's writes are everything of the case from the moment the step began (its task
+    started) until the next step began; the steps are moved latest first."""
+    dated = 0
+    today = timezone.localdate()
+    latest = timezone.now() - datetime.timedelta(hours=1)
+    for project in Project.objects.filter(created__gte=since).select_related("process"):
+        tasks = list(
+            Task.objects.filter(
+                process_id=project.process.pk,
+                finished__isnull=False,
+                flow_task_type__in=("START", "HUMAN", "FUNCTION"),
+            ).order_by("finished", "pk")
+        )
+        steps, previous, report = [], datetime.date(project.year - 1, 10, 1), None
+        for task in tasks:
+            if (task.data or {}).get("report"):
+                report = QuarterlyReport.objects.filter(pk=task.data["report"]).first()
+            previous = min(_step_day(project, task, previous, report), today)
+            began = task.started or task.assigned or task.created
+            if task.flow_task_type == "START":
+                began = project.created - datetime.timedelta(seconds=30)
+            steps.append((began, previous))
+        for began, day in sorted(steps, key=lambda step: step[0], reverse=True):
+            _move_case(project.pk, began, min(_moment(day), latest))
+        dated += 1
+    return dated
