@@ -275,9 +275,9 @@ class DemoWorld:
         ideas, then its villages and communities, so that no two cases share a title."""
         from core.demo_story import PLACES
 
-        if index < len(IDEAS):
+        places = PLACES.get(code)
+        if index < len(IDEAS) or not places:
             return self.jurisdictions[code].name
-        places = PLACES[code]
         return places[(index // len(IDEAS) - 1) % len(places)]
 
     def _distinct_title(self, jurisdiction, title) -> str:
