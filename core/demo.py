@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from core.categories import ensure_default_categories
 from core.demo_api import build_api_demo
@@ -35,6 +36,7 @@ from permissions.roles import Role
 from .demo_oversight import build_oversight_demo
 
 DEMO_PASSWORD = "demo-2026"
+PHASES = {n: f"{'一二三四五六七八九'[n - 1]}期" for n in range(1, 10)}
 YEAR = 2026
 
 JURISDICTIONS = [
@@ -273,6 +275,24 @@ class DemoWorld:
             code = codes[index % len(codes)]
             self.build_case(index, code, target)
 
+    def _place(self, code, index) -> str:
+        """Where a case of this index is: the jurisdiction itself for the first round of
+        ideas, then its villages and communities, so that no two cases share a title."""
+        from core.demo_story import PLACES
+
+        places = PLACES.get(code)
+        if index < len(IDEAS) or not places:
+            return self.jurisdictions[code].name
+        return places[(index // len(IDEAS) - 1) % len(places)]
+
+    def _distinct_title(self, jurisdiction, title) -> str:
+        """A title already taken in the jurisdiction is the project's next phase."""
+        candidate, phase = title, 2
+        while Project.objects.filter(jurisdiction=jurisdiction, title=candidate).exists():
+            candidate = f"{title}（{PHASES[phase]}）"
+            phase += 1
+        return candidate
+
     def build_case(self, index, code, target, year=YEAR):
         j = self.jurisdictions[code]
         category_code, title, text = IDEAS[index % len(IDEAS)]
@@ -298,7 +318,7 @@ class DemoWorld:
             actor=gov,
             jurisdiction=j,
             suggestions=sources,
-            title=f"{j.name}{title}",
+            title=self._distinct_title(j, f"{self._place(code, index)}{title}"),
             category=category,
             year=year,
             reason=text,
@@ -363,19 +383,13 @@ class CaseDriver:
             comment=comment,
         )
 
-    def vote(self, elected=True, voted_on=None):
-        """The congress vote, held on paper and entered as a paper session by two tellers
-        (the outcome of a case comes only from a session's announcement); of the deputies
-        present, all but one vote for an elected project, one for one that is not."""
+    def vote(self, elected=True):
+        """The congress vote, held on paper and recorded as a paper session by two
+        tellers: the outcome of a case comes only from a session's announcement."""
         from core.demo_voting import paper_vote
 
         self.refresh()
-        paper_vote(
-            self.w,
-            self.code,
-            [(self.project, elected)],
-            held_on=voted_on or datetime.date(YEAR, 1, 15),
-        )
+        paper_vote(self.w, self.code, [(self.project, elected)])
 
     def plan_and_group(self):
         self.plan()
@@ -441,13 +455,13 @@ class CaseDriver:
             actor=self.w._u(self.code, self.dept), task=task, answers=answers
         )
 
-    def accept(self):
+    def accept(self, accepted=True):
         self.refresh()
         projects.project_accept_completion(
             actor=self.monitor(),
             task=self.task("accept_completion"),
-            accepted=True,
-            opinion="工程质量合格，同意验收。",
+            accepted=accepted,
+            opinion="工程质量合格，同意验收。" if accepted else "部分路段排水不畅，整改后再验收。",
         )
 
     def rate(self, rate):
@@ -525,12 +539,13 @@ def build_demo() -> DemoWorld:
         )
     demo_county = world.jurisdictions["qh"]
     if not Project.objects.filter(jurisdiction__path__startswith=demo_county.path).exists():
-        from core.demo_story import Story
+        from core.demo_story import Story, date_cases_built_since
         from core.demo_voting import seed_voting
 
-        story = Story(world)
-        story.build()
-        seed_voting(world, story)
+        Story(world).build()
+        started = timezone.now()
+        seed_voting(world)
+        date_cases_built_since(started)
     build_api_demo(world)
     build_oversight_demo(world)
     build_deputies_demo(world)

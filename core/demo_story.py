@@ -77,7 +77,14 @@ CURRENT_YEAR = [
     "planning",
     "not_elected",
 ]
-NEXT_YEAR = ["assign_study", "study", "party_review", "candidate", "infeasible"]
+NEXT_YEAR = [
+    "assign_study",
+    "study",
+    "party_review",
+    "candidate",
+    "infeasible",
+    "returned_then_study",
+]
 
 
 def _moment(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -85,14 +92,21 @@ def _moment(day: datetime.date, hour: int = 10) -> datetime.datetime:
 
 
 @contextmanager
-def happened_on(project_id: int, day: datetime.date, hour: int = 10):
-    """Run a step now, then date everything it wrote for this case to `day`.
+def happened_on(project_ids, day: datetime.date, hour: int = 10):
+    """Run a step now, then date everything it wrote for these cases to `day`.
 
     A day still to come is kept at today, so the demo never records the future.
     """
     started = timezone.now()
     yield
     when = min(_moment(day, hour), started - datetime.timedelta(minutes=1))
+    ids = [project_ids] if isinstance(project_ids, int) else list(project_ids)
+    for project_id in ids:
+        _move_case(project_id, started, when)
+
+
+def _move_case(project_id: int, started, when) -> None:
+    """Move what was written for one case since `started` to `when`."""
     shift = when - started
 
     def move(qs, *fields):
@@ -163,9 +177,29 @@ class Story:
         for year, targets in plan:
             for j_index, code in enumerate(codes):
                 # each jurisdiction leaves a different mix, rotating through the list
-                for n in range(len(targets) - (j_index % 2)):
-                    target = targets[(n + j_index) % len(targets)]
-                    self.case(code, year, target)
+                drivers = [
+                    self.case(code, year, targets[(n + j_index) % len(targets)])
+                    for n in range(len(targets) - (j_index % 2))
+                ]
+                voting = [(d, d.target) for d in drivers if d.before_vote(d.target)]
+                if voting:
+                    self.congress_vote(code, year, voting)
+                for driver, target in voting:
+                    if target != "not_elected":
+                        driver.after_vote(target)
+
+    def congress_vote(self, code, year, voting):
+        """The year's congress session votes on the jurisdiction's candidates at once, on
+        paper, counted by two tellers."""
+        from core.demo_voting import paper_vote
+
+        session_day = datetime.date(year, 1, 15)
+        outcomes = []
+        for driver, target in voting:
+            driver.d.refresh()
+            outcomes.append((driver.d.project, target != "not_elected"))
+        with happened_on([d.pid for d, _t in voting], session_day, 16):
+            paper_vote(self.w, code, outcomes, year=year)
 
     # -- one case ------------------------------------------------------------------
     def _title(self, code, year):
@@ -186,7 +220,7 @@ class Story:
         title, place, (category_code, what, why, budget) = self._title(code, year)
         gov = w._u(code, Role.GOVERNMENT_OFFICE)
         seq = self.counter
-        collected = datetime.date(year - 1, 9, 5) + datetime.timedelta(days=(seq * 3) % 50)
+        collected = datetime.date(year - 1, 9, 1) + datetime.timedelta(days=(seq * 3) % 35)
         n_sources = 1 + seq % 3
         sources = []
         for n in range(n_sources):
@@ -201,13 +235,13 @@ class Story:
                     proposer_contact=f"139{w.rng.randrange(10**8):08d}",
                     location=place,
                     category=Category.objects.get(code=category_code),
-                    year=year - 1,
+                    year=year,  # collected in the autumn before, for this year's projects
                 )
             )
         received = Suggestion.history.filter(id__in=[s.pk for s in sources])
         received.update(history_date=_moment(collected))
         registered = min(
-            collected + datetime.timedelta(days=5 + seq % 7), datetime.date(year - 1, 10, 31)
+            collected + datetime.timedelta(days=5 + seq % 7), datetime.date(year - 1, 10, 15)
         )
         started = timezone.now()
         project = projects.project_register(
@@ -225,9 +259,7 @@ class Story:
         )
         self._date_registration(project, started, registered)
         Suggestion.objects.filter(pk__in=[s.pk for s in sources]).update(created=_moment(collected))
-        driver = StoryDriver(w, code, project, seq)
-        driver.walk(target)
-        return project
+        return StoryDriver(w, code, project, seq, target)
 
     def _date_registration(self, project, started, day):
         when = _moment(day, 9)
@@ -251,13 +283,14 @@ class Story:
 class StoryDriver:
     """Walks one case of a given year through its calendar, each step on its day."""
 
-    def __init__(self, world, code, project, seq):
+    def __init__(self, world, code, project, seq, target):
         from core.demo import CaseDriver
 
         self.d = CaseDriver(world, code, project)
         self.year = project.year
         self.seq = seq
         self.pid = project.pk
+        self.target = target
 
     def day(self, month, day, year_offset=0):
         jitter = self.seq % 6
@@ -266,30 +299,33 @@ class StoryDriver:
     def at(self, day, hour=10):
         return happened_on(self.pid, day, hour)
 
-    def walk(self, target):
+    def before_vote(self, target) -> bool:
+        """The autumn before: study and Party review. True if the case goes to the vote."""
         d, y = self.d, -1
         if target == "assign_study":
-            return
-        with self.at(self.day(11, 2, y)):
+            return False
+        with self.at(self.day(10, 20, y)):
             d.assign()
         if target == "study":
-            return
-        with self.at(self.day(11, 22, y)):
+            return False
+        with self.at(self.day(11, 5, y)):
             d.study(feasible=target != "infeasible")
         if target in ("infeasible", "party_review"):
-            return
-        # next year's early candidates were reviewed in November, the rest in December
-        with self.at(self.day(11, 24, y) if target == "candidate" else self.day(12, 12, y)):
+            return False
+        if target == "returned_then_study":
+            with self.at(self.day(11, 20, y)):
+                d.party("returned", "请补充资金测算和运维方案。")
+            return False  # back with the department for a second study
+        with self.at(self.day(11, 20, y)):
             if target == "rejected":
-                return d.party("rejected", "与县级已列项目重复，暂不列入。")
+                d.party("rejected", "与县级已列项目重复，暂不列入。")
+                return False
             d.party()
-        if target == "candidate":
-            return
-        session = datetime.date(self.year, 1, 16 + len(self.d.code) % 3)
-        with self.at(session, 16):
-            d.vote(elected=target != "not_elected", voted_on=session)
-        if target == "not_elected":
-            return
+        return target != "candidate"
+
+    def after_vote(self, target) -> None:
+        """The year itself: plan, group, quarterly reports, acceptance, rating."""
+        d = self.d
         with self.at(self.day(1, 25)):
             d.group()
         if target == "planning":
@@ -329,9 +365,20 @@ class StoryDriver:
                 d.review()
         if target == "acceptance":
             return
-        # this year's projects finished early: accepted in October, rated in November
+        # this year's early finishers: accepted and rated in November
         early = target in ("evaluation", "accountability")
-        with self.at(self.day(10, 24) if early else self.day(11, 10)):
+        accept_on = self.day(11, 3) if early else self.day(11, 10)
+        if target == "closed_normal" and self.year % 2:
+            # the first inspection finds work to put right; a rectification report follows
+            with self.at(self.day(11, 2)):
+                d.accept(accepted=False)
+            d.refresh()
+            with self.at(self.day(11, 9)):
+                d.report(4, 100, completed=True, year=self.year)
+            with self.at(self.day(11, 13)):
+                d.review()
+            accept_on = self.day(11, 20)
+        with self.at(accept_on):
             d.accept()
         if target == "evaluation":
             return
@@ -341,3 +388,65 @@ class StoryDriver:
         if target == "closed_after_accountability":
             with self.at(self.day(1, 12, 1)):
                 d.hearing(datetime.date(self.year + 1, 1, 12))
+
+
+# -- cases built elsewhere in the demo (its voting sessions) ----------------------------
+# When each step of a case of year Y is done, as (month, day, year offset), for cases the
+# story did not walk itself; reports are dated by their quarter.
+STEP_DAYS = {
+    "register": (10, 15, -1),
+    "assign_study": (10, 22, -1),
+    "study_feasibility": (11, 6, -1),
+    "review_by_party": (11, 21, -1),
+    "await_vote": (1, 16, 0),
+    "assign_monitoring_group": (1, 26, 0),
+    "submit_plan": (2, 12, 0),
+    "accept_completion": (11, 8, 0),
+    "await_satisfaction": (12, 20, 0),
+    "record_accountability": (1, 12, 1),
+}
+
+
+def _step_day(project, task, previous: datetime.date, report) -> datetime.date:
+    name = task.flow_task.name
+    if name in ("submit_report", "review_report", "answer_opinions") and report is not None:
+        year, month = (report.year + 1, 1) if report.quarter == 4 else (report.year, 0)
+        month = month or report.quarter * 3 + 1
+        day = {"submit_report": 6, "review_report": 13, "answer_opinions": 20}[name]
+        return max(previous, datetime.date(year, month, day))
+    if name in STEP_DAYS:
+        month, day, offset = STEP_DAYS[name]
+        return max(previous, datetime.date(project.year + offset, month, day))
+    return previous
+
+
+def date_cases_built_since(since) -> int:
+    """Give the demo's cases built since `since` (all in one minute) their calendar: each
+    step on its day in the case's year. Returns how many cases were dated.
+
+    A step's writes are everything of the case from the moment the step began (its task
+    started) until the next step began; the steps are moved latest first."""
+    dated = 0
+    today = timezone.localdate()
+    latest = timezone.now() - datetime.timedelta(hours=1)
+    for project in Project.objects.filter(created__gte=since).select_related("process"):
+        tasks = list(
+            Task.objects.filter(
+                process_id=project.process.pk,
+                finished__isnull=False,
+                flow_task_type__in=("START", "HUMAN", "FUNCTION"),
+            ).order_by("finished", "pk")
+        )
+        steps, previous, report = [], datetime.date(project.year - 1, 10, 1), None
+        for task in tasks:
+            if (task.data or {}).get("report"):
+                report = QuarterlyReport.objects.filter(pk=task.data["report"]).first()
+            previous = min(_step_day(project, task, previous, report), today)
+            began = task.started or task.assigned or task.created
+            if task.flow_task_type == "START":
+                began = project.created - datetime.timedelta(seconds=30)
+            steps.append((began, previous))
+        for began, day in sorted(steps, key=lambda step: step[0], reverse=True):
+            _move_case(project.pk, began, min(_moment(day), latest))
+        dated += 1
+    return dated

@@ -47,7 +47,7 @@ def _approved(world, code, projects, *, kind, method, rules, year, title, held_o
     return session
 
 
-def paper_vote(world, code, outcomes, *, year=None, held_on=None):
+def paper_vote(world, code, outcomes, *, year=None):
     """A project vote held on paper and entered by two tellers: `outcomes` is a list of
     (project, elected). Counts are consistent with the deputies present."""
     projects = [p for p, _e in outcomes]
@@ -63,7 +63,7 @@ def paper_vote(world, code, outcomes, *, year=None, held_on=None):
         rules={"seats": seats, "differential": [0, len(projects)]},
         year=year,
         title=f"{year}年{world.jurisdictions[code].name}民生实事项目票决（纸质）",
-        held_on=held_on or datetime.date(year, 1, 15),
+        held_on=datetime.date(year, 1, 15),
     )
     congress = world.users[(code, Role.CONGRESS_OFFICE)]
     voting.session_open(actor=congress, session=session)
@@ -135,16 +135,13 @@ def _electronic_vote(world, code, projects, *, kind, rules, year, title, ballots
     return session, trackers
 
 
-def seed_voting(world, story) -> dict:
-    """Build the demo's votes (once), on cases the demo's story walks to their places with
-    their own titles and dates. Returns the example trackers, by login."""
+def seed_voting(world) -> dict:
+    """Build the demo's votes (once). Returns the example trackers, by login."""
     year = 2026
-
-    def case(target, year):
-        return story.case(CODE, year, target)
+    base = 200  # case indices of their own, so titles do not repeat the other cases'
 
     # The year's project vote: four candidates for three seats, eight deputies voting.
-    candidates = [case("candidate", year) for _ in range(4)]
+    candidates = [world.build_case(base + i, CODE, "candidate", year=year) for i in range(4)]
     ids = [str(p.pk) for p in candidates]
     pattern = [
         ["yes", "yes", "yes", "no"],
@@ -169,7 +166,7 @@ def seed_voting(world, story) -> dict:
     )
 
     # The year-end satisfaction vote on two finished projects.
-    rated = [case("evaluation", year) for _ in range(2)]
+    rated = [world.build_case(base + 10 + i, CODE, "evaluation", year=year) for i in range(2)]
     levels = ["satisfied", "satisfied", "basic", "satisfied", "unsatisfied", "satisfied"]
     _rating, rating_trackers = _electronic_vote(
         world,
@@ -186,7 +183,7 @@ def seed_voting(world, story) -> dict:
     )
 
     # A supplementary vote held on paper: the first teller has entered the count.
-    extra = [case("candidate", year) for _ in range(3)]
+    extra = [world.build_case(base + 20 + i, CODE, "candidate", year=year) for i in range(3)]
     paper = _approved(
         world,
         CODE,
@@ -213,7 +210,7 @@ def seed_voting(world, story) -> dict:
     )
 
     # Next year's project vote, open now: every deputy present, nobody has voted yet.
-    upcoming = [case("candidate", year + 1) for _ in range(3)]
+    upcoming = [world.build_case(base + 30 + i, CODE, "candidate", year=year + 1) for i in range(3)]
     session = _approved(
         world,
         CODE,

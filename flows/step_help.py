@@ -41,7 +41,7 @@ STEP_HELP = {
         "rectification; after acceptance the deputies rate it at year end."
     ),
     "record_accountability": _(
-        "Below 60 % satisfaction the lead unit's head explains before the standing "
+        "Below 60 percent satisfaction the lead unit's head explains before the standing "
         "committee and answers questions; the congress office records the hearing."
     ),
 }

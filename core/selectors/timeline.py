@@ -9,6 +9,7 @@ The history rows a step wrote are folded into that step's event, so the register
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -29,6 +30,8 @@ from .timeline_text import (
 
 # Gateways and splits are the flow's plumbing; people, handles and ends are the story.
 SHOWN_TASK_TYPES = ("HUMAN", "START", "FUNCTION", "END")
+# Steps one member of the monitoring group does on the whole group's behalf.
+GROUP_STEPS = ("review_report", "accept_completion")
 
 
 @dataclass
@@ -162,11 +165,14 @@ def case_timeline(project: Project) -> list[Event]:
     for task in tasks:
         if task.flow_task is None:
             continue
+        who = person_name(task.owner)
+        if who and task.flow_task.name in GROUP_STEPS:
+            who = _("%(name)s, for the monitoring group") % {"name": who}
         event = Event(
             when=task.finished or task.created,
             kind="task",
             title=str(task.flow_task.task_title or task.flow_task.name),
-            who=person_name(task.owner),
+            who=who,
             lines=task_outcome(task.data),
         )
         events.append(event)

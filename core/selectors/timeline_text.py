@@ -164,9 +164,7 @@ def _party_decision(value):
 
 
 def _signed_off(value):
-    if value:
-        return _("Signed off on behalf of the monitoring group")
-    return _("Returned with opinions on behalf of the monitoring group")
+    return _("Signed off") if value else _("Returned with opinions")
 
 
 TASK_OUTCOMES: dict[str, Callable[[object], str]] = {

@@ -8,13 +8,14 @@ who would see it, and axe-core runs in the page as it is rendered.
 import pytest
 
 from core.demo import CaseDriver
+from core.demo_voting import TELLER_PASSPHRASES
+from core.demo_voting import _set_keys as set_teller_keys
 from core.models import Channel, Deputy, Project
 from core.services import suggestions as suggestion_services
 from core.services import voting as voting_services
 from core.services.steps import open_task, task_assign
 from flows.project_flow import ProjectFlow
 from permissions.roles import Role
-from tests.voting.session_setup import set_teller_keys
 
 from .conftest import axe_violations, login
 
@@ -74,7 +75,7 @@ def build_state(world):
     )
     deputies = list(Deputy.objects.filter(jurisdiction=jurisdiction).order_by("pk"))[:5]
     voting_services.session_record_attendance(actor=congress, session=session, present=deputies)
-    set_teller_keys(world, session)
+    set_teller_keys(world, CODE, session)  # sealed ballots: the tellers' keys come first
     voting_services.session_open(actor=congress, session=session)
 
     suggestion = suggestion_services.suggestion_submit(
@@ -114,6 +115,15 @@ def announce(world, session, deputies):
     for deputy in deputies:
         voting_services.ballot_cast(actor=deputy.user, session=session, marks=marks)
     voting_services.session_close(actor=congress, session=session)
+    first, second = world.users[(CODE, Role.TELLER)], world.users[(CODE, "teller3")]
+    voting_services.session_count(
+        actor=first,
+        session=session,
+        passphrases={
+            first.pk: TELLER_PASSPHRASES[Role.TELLER],
+            second.pk: TELLER_PASSPHRASES["teller3"],
+        },
+    )
     voting_services.session_announce(actor=congress, session=session)
 
 

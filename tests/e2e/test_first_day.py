@@ -20,7 +20,7 @@ from core.views import public as public_views
 from flows.project_flow import ProjectFlow
 from permissions.roles import Role
 
-from .conftest import axe_violations, login
+from .conftest import axe_violations, login, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -158,6 +158,7 @@ def test_the_lead_unit_reports_the_group_returns_two_opinions_each_answered(fres
     facts = group.locator("main").inner_text()
     assert "完成设计招标，进场施工。" in facts and "40%" in facts  # the report in view
     assert "代表小组" in group.locator("aside").inner_text()  # on the group's behalf
+    screenshot(group, "review_form")
     group.check("input[name=decision][value=return]")
     group.fill("textarea[name=opinion_1]", "施工围挡不连续，请整改。")
     group.fill("textarea[name=opinion_2]", "请补充资金使用明细。")

@@ -9,10 +9,10 @@ covers it, so a tap lands on it. The submit controls are then really pressed.
 import pytest
 
 from core.demo import CaseDriver
+from core.demo_voting import _set_keys as set_teller_keys
 from core.models import Deputy, Project
 from core.services import voting as voting_services
 from permissions.roles import Role
-from tests.voting.session_setup import set_teller_keys
 
 from .conftest import assert_fits_width, login, screenshot
 
@@ -97,7 +97,7 @@ def test_a_deputy_votes_on_a_phone(fresh_world, new_page):
     )
     deputies = list(Deputy.objects.filter(jurisdiction=jurisdiction).order_by("pk"))[:5]
     voting_services.session_record_attendance(actor=congress, session=session, present=deputies)
-    set_teller_keys(world, session)
+    set_teller_keys(world, CODE, session)  # sealed ballots: the tellers' keys come first
     voting_services.session_open(actor=congress, session=session)
 
     page = new_page(**PHONE)

@@ -108,3 +108,14 @@ def test_an_empty_note_says_nothing_and_long_texts_fold(make_case, world):
     assign = next(e for e in events if e.title == "Assign feasibility study")
     assert not any(line.startswith("Note") for line in assign.lines)
     assert Change("x", "a" * 100, "b").long and not Change("x", "a", "b").long
+
+
+def test_a_monitor_signs_off_for_the_group(make_case):
+    case = make_case("qh-dh", to="acceptance")
+    monitor = case.project.monitors.order_by("pk").first().user
+    with translation.override("en"):
+        events = case_timeline(case.project)
+    sign_offs = [e for e in events if e.title == "Monitoring group sign-off"]
+    assert sign_offs and all(
+        e.who == f"{monitor.get_full_name()}, for the monitoring group" for e in sign_offs
+    )
