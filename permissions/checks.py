@@ -129,7 +129,10 @@ def can_grant_roles(user, jurisdiction) -> bool:
 
 
 def can_cast_ballot(user, session) -> bool:
-    return has_step(user, Step.CAST_BALLOT, session.jurisdiction)
+    from core.models import Jurisdiction
+
+    # The session's jurisdiction by its id alone: a cast reads no other field of it.
+    return has_step(user, Step.CAST_BALLOT, Jurisdiction(pk=session.jurisdiction_id))
 
 
 def can_read_session(user, session) -> bool:

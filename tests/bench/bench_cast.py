@@ -25,7 +25,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     url, drop = scratch_database(os.environ.get("DATABASE_URL"))
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     import django
 
     django.setup()

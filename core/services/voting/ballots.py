@@ -117,8 +117,11 @@ def _voting_deputy(actor, session: VotingSession) -> Deputy:
     return deputy
 
 
-def _precheck(*, actor, session: VotingSession, marks):
-    """Everything ``ballot_cast`` checks, without writing; (deputy, slate)."""
+def _precheck(*, actor, session: VotingSession, marks, casting: bool = False):
+    """Everything ``ballot_cast`` checks, without writing; (deputy, slate). When casting,
+    a second ballot is left to the participation's unique constraint, which refuses it
+    under any concurrency; the confirm page asks first, to say so before the deputy
+    confirms."""
     if session.is_paper:
         raise BallotRefused(vm.BALLOT_PAPER_SESSION)
     if session.status != SessionStatus.OPEN:
@@ -126,7 +129,7 @@ def _precheck(*, actor, session: VotingSession, marks):
     deputy = _voting_deputy(actor, session)
     if not session.attendance.filter(deputy=deputy, present=True).exists():
         raise BallotRefused(vm.BALLOT_NOT_PRESENT, status=403)
-    if session.participations.filter(deputy=deputy).exists():
+    if not casting and session.participations.filter(deputy=deputy).exists():
         raise BallotRefused(vm.BALLOT_ALREADY_CAST)
     if not session.public_key:
         raise BallotRefused(vm.BALLOT_NOT_OPEN)
@@ -173,7 +176,7 @@ def ballot_cast(*, actor, session: VotingSession, marks) -> str:
     """
     with _write_transaction():
         session = _session_for_ballot(session.pk)
-        deputy, candidates = _precheck(actor=actor, session=session, marks=marks)
+        deputy, candidates = _precheck(actor=actor, session=session, marks=marks, casting=True)
         sealed = sealing.seal_ballot(session.public_key, marks, [c.ballot_id for c in candidates])
         tracker = sealing.tracker_of(sealed)
         try:
