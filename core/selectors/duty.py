@@ -160,6 +160,33 @@ def ratings_cast(deputies, year) -> Counts:
     return _participations(deputies, year, SessionKind.SATISFACTION)
 
 
+def meetings_attended(deputies, year) -> Counts:
+    """Supervision meetings held in the year (mid-year, quarterly, council) the deputy
+    attended."""
+    from core.models.meetings import Meeting
+
+    return _by_deputy(
+        Meeting.attendees.through.objects.filter(deputy__in=deputies, meeting__held_on__year=year)
+        .values_list("deputy_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def inspections_joined(deputies, year) -> Counts:
+    """Inspections, research visits and special inquiries of the year the deputy went on."""
+    from core.models.inspections import Inspection
+
+    return _by_deputy(
+        Inspection.deputies.through.objects.filter(
+            deputy__in=deputies, inspection__held_on__year=year
+        )
+        .values_list("deputy_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
 DUTY_SOURCES: list[DutySource] = [
     DutySource("suggestions_made", _("Suggestions made"), Decimal("2"), suggestions_made),
     DutySource("suggestions_adopted", _("Suggestions adopted"), Decimal("5"), suggestions_adopted),
@@ -171,6 +198,13 @@ DUTY_SOURCES: list[DutySource] = [
     ),
     DutySource("opinions_issued", _("Monitoring opinions issued"), Decimal("2"), opinions_issued),
     DutySource("sessions_attended", _("Sessions attended"), Decimal("2"), sessions_attended),
+    DutySource(
+        "meetings_attended",
+        _("Supervision meetings attended"),
+        Decimal("2"),
+        meetings_attended,
+    ),
+    DutySource("inspections_joined", _("Inspections joined"), Decimal("3"), inspections_joined),
     DutySource("votes_cast", _("Project votes cast"), Decimal("1"), votes_cast),
     DutySource("ratings_cast", _("Satisfaction ratings cast"), Decimal("1"), ratings_cast),
     DutySource(
