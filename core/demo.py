@@ -538,16 +538,22 @@ def build_demo() -> DemoWorld:
             actor=None, jurisdiction=world.jurisdictions[code], collection_all_year=True
         )
     demo_county = world.jurisdictions["qh"]
-    if not Project.objects.filter(jurisdiction__path__startswith=demo_county.path).exists():
-        from core.demo_story import Story, date_cases_built_since
+    fresh = not Project.objects.filter(jurisdiction__path__startswith=demo_county.path).exists()
+    if fresh:
+        from core.demo_story import Story
         from core.demo_voting import seed_voting
 
         Story(world).build()
         started = timezone.now()
         seed_voting(world)
-        date_cases_built_since(started)
+    # Every area's demo (each builds what it lacks); on a fresh demo their cases, like the
+    # votes' cases, then get their calendar.
     build_api_demo(world)
     build_oversight_demo(world)
     build_deputies_demo(world)
     build_scale_demo(world)
+    if fresh:
+        from core.demo_story import date_cases_built_since
+
+        date_cases_built_since(started)
     return world

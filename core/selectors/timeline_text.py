@@ -250,7 +250,7 @@ def _milestone_changed(record, fields):
 
 def _opinion_changed(record, fields):
     if "answer" in fields:
-        return _("Answer to “%(opinion)s”: %(answer)s") % {
+        return _("Answer to “%(opinion)s”: “%(answer)s”") % {
             "opinion": record.text,
             "answer": record.answer,
         }
