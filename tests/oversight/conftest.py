@@ -17,6 +17,18 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """Reminders and notices run in this process, even where REDIS_URL is set (the live
+    worker is the integration suite's business)."""
+    from core.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def congress(user_of):
     return lambda code="qh": user_of(code, Role.CONGRESS_OFFICE)
