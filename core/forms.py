@@ -157,7 +157,8 @@ class RegisterProjectForm(forms.Form):
         places = [s.location for s in chosen if s.location]
         if places:
             self.initial.setdefault("location", "、".join(dict.fromkeys(places)))
-        self.initial.setdefault("year", first.year + 1)
+        # A suggestion's year is the year it is collected for: the project's year.
+        self.initial.setdefault("year", first.year)
 
     def clean_budget(self):
         budget = self.cleaned_data.get("budget")

@@ -19,7 +19,7 @@ def _suggestion(world, code, title="湖滨村路灯安装", location="湖滨村"
         text="夜间出行不便，建议安装路灯。",
         proposer_name="王建国",
         location=location,
-        year=2026,
+        year=2027,  # collected for 2027's projects
     )
 
 
