@@ -185,7 +185,7 @@ def test_the_supervisor_finds_who_is_behind(fresh_world, new_page):
         due=calendar_today() - datetime.timedelta(days=20)
     )
     page = signed_in(new_page, "qh.supervisor")
-    page.locator("nav.mainnav details.navmenu summary").click()
+    page.locator("nav.mainnav details.navmenu summary", has_text="监督").click()
     page.locator("nav.mainnav details.navmenu a", has_text="数据看板").click()
     page.wait_for_load_state()
     page.locator(".sv-figures a", has_text="逾期未办步骤").click()
