@@ -99,9 +99,53 @@ def test_no_template_outside_the_voting_pages_has_an_inline_script_or_handler():
 
 def test_sessions_end_with_the_browser_and_after_an_idle_hour(settings):
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     assert settings.SESSION_COOKIE_AGE <= 3600
+    # in the database only: pages work with the cache down, and a logout is final
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+
+
+def _stored_expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_an_idle_session_is_renewed_at_most_once_a_minute(client, django_user_model):
+    from django.contrib.sessions.models import Session
+
+    user = django_user_model.objects.create_user("idle.clerk", password="x-2026-idle-clerk")
+    client.force_login(user)
+    with mock.patch("core.idle_sessions.time.time", return_value=1_000_000):
+        client.get(reverse("core:inbox"))
+    first = _stored_expiry(client)
+    with mock.patch("core.idle_sessions.time.time", return_value=1_000_030):
+        response = client.get(reverse("core:inbox"))
+    assert "sessionid" not in response.cookies  # not renewed within the minute: no write
+    assert _stored_expiry(client) == first
+    with (
+        mock.patch("core.idle_sessions.time.time", return_value=1_000_061),
+        mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(minutes=2)),
+    ):
+        client.get(reverse("core:inbox"))
+    assert _stored_expiry(client) > first  # renewed: the idle hour starts again
+    assert Session.objects.count() == 1
+
+
+def test_a_session_idle_for_an_hour_is_over(client, django_user_model, settings):
+    user = django_user_model.objects.create_user("idle.deputy", password="x-2026-idle-dep")
+    client.force_login(user)
+    client.get(reverse("core:inbox"))
+    later = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE + 1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        response = client.get(reverse("core:inbox"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_an_anonymous_visit_makes_no_session(client):
+    from django.contrib.sessions.models import Session
+
+    client.get(reverse("public:index"))
+    assert Session.objects.count() == 0
 
 
 def test_passwords_are_checked_for_length_commonness_and_digits_only():
