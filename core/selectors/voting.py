@@ -75,8 +75,14 @@ def ballot_sessions_for_user(user):
 
 def ballot_session_for_user(user, pk: int) -> VotingSession:
     """A session whose ballot page the user may see: any session of a jurisdiction they
-    read (the service says why a ballot is refused)."""
-    return session_for_user(user, pk)
+    read (the service says why a ballot is refused). The ballot shows only the session and
+    its jurisdiction, so nothing else is joined."""
+    session = (
+        VotingSession.objects.filter(jurisdiction_q(user), pk=pk).select_related("jurisdiction")
+    ).first()
+    if session is None:
+        raise Http404
+    return session
 
 
 def public_results():

@@ -11,7 +11,9 @@ time, whatever else the machine is doing.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -22,6 +24,10 @@ from tests.bench.bench_ballots import CODE, DisableMigrations, percentile, scrat
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ballots", type=int, default=200)
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="print the N costliest functions"
+    )
+    parser.add_argument("--sql", action="store_true", help="print the last cast's statements")
     args = parser.parse_args(argv)
     url, drop = scratch_database(os.environ.get("DATABASE_URL"))
     os.environ["DATABASE_URL"] = url
@@ -32,7 +38,8 @@ def main(argv=None) -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
-    from django.test.utils import setup_test_environment
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.urls import reverse
 
     setup_test_environment()
@@ -73,17 +80,29 @@ def main(argv=None) -> None:
         codes = {"yes": "Y", "no": "N", "abstain": "A"} if sealed else {}
         url = reverse("voting:ballot", args=[session.pk])
         walls, cpus = [], []
+        profiler = cProfile.Profile() if args.profile else None
         for n, deputy in enumerate(voters):
             client = Client()
             client.force_login(deputy.user)
+            client.get(url)  # the ballot page, as a deputy opens it before casting
             marks = ["yes", "no", "abstain", "yes" if n % 2 else "no"]
             data = {f"c_{p.pk}": codes.get(m, m) for p, m in zip(projects, marks, strict=True)}
             data["action"] = "cast"
             wall, cpu = time.perf_counter(), time.process_time()
-            response = client.post(url, data)
+            if profiler:
+                profiler.enable()
+            with CaptureQueriesContext(connection) as statements:
+                response = client.post(url, data)
+            if profiler:
+                profiler.disable()
             walls.append((time.perf_counter() - wall) * 1000)
             cpus.append((time.process_time() - cpu) * 1000)
             assert response.status_code == 200, response.content[:500]
+        if args.sql:
+            for statement in statements.captured_queries:
+                print(statement["sql"][:300])
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         print(
             f"{args.ballots} casts on {engine}: wall median {statistics.median(walls):.1f} ms, "

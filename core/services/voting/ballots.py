@@ -107,14 +107,30 @@ def _session_for_ballot(session_pk) -> VotingSession:
 
 
 def _voting_deputy(actor, session: VotingSession) -> Deputy:
+    """The actor's deputy, present at the session and allowed to cast: one query for the
+    deputy and their attendance, one for the permission; the refusals say which failed."""
     if actor is None or not actor.is_authenticated:
         raise BallotRefused(vm.BALLOT_NOT_A_DEPUTY, status=403)
-    deputy = Deputy.objects.filter(
-        user=actor, jurisdiction_id=session.jurisdiction_id, active=True
-    ).first()
-    if deputy is None or not can_cast_ballot(actor, session):
+    attendance = (
+        session.attendance.filter(
+            present=True,
+            deputy__user=actor,
+            deputy__jurisdiction_id=session.jurisdiction_id,
+            deputy__active=True,
+        )
+        .select_related("deputy")
+        .first()
+    )
+    if attendance is None:
+        deputy = Deputy.objects.filter(
+            user=actor, jurisdiction_id=session.jurisdiction_id, active=True
+        ).exists()
+        if not deputy or not can_cast_ballot(actor, session):
+            raise BallotRefused(vm.BALLOT_NOT_A_DEPUTY, status=403)
+        raise BallotRefused(vm.BALLOT_NOT_PRESENT, status=403)
+    if not can_cast_ballot(actor, session):
         raise BallotRefused(vm.BALLOT_NOT_A_DEPUTY, status=403)
-    return deputy
+    return attendance.deputy
 
 
 def _precheck(*, actor, session: VotingSession, marks, casting: bool = False):
@@ -127,8 +143,6 @@ def _precheck(*, actor, session: VotingSession, marks, casting: bool = False):
     if session.status != SessionStatus.OPEN:
         raise BallotRefused(vm.BALLOT_NOT_OPEN)
     deputy = _voting_deputy(actor, session)
-    if not session.attendance.filter(deputy=deputy, present=True).exists():
-        raise BallotRefused(vm.BALLOT_NOT_PRESENT, status=403)
     if not casting and session.participations.filter(deputy=deputy).exists():
         raise BallotRefused(vm.BALLOT_ALREADY_CAST)
     if not session.public_key:
@@ -174,19 +188,22 @@ def ballot_cast(*, actor, session: VotingSession, marks) -> str:
     second ballot trips the unique constraint, however close together they arrive. The
     sealed row holds ciphertext of a fixed length and the tracker. Nothing is logged.
     """
-    with _write_transaction():
-        session = _session_for_ballot(session.pk)
-        deputy, candidates = _precheck(actor=actor, session=session, marks=marks, casting=True)
-        sealed = sealing.seal_ballot(session.public_key, marks, [c.ballot_id for c in candidates])
-        tracker = sealing.tracker_of(sealed)
-        try:
-            with transaction.atomic():
-                participation = Participation(session=session, deputy=deputy)
-                # The record says that the deputy voted; the history user is the deputy.
-                save_with_reason(participation, actor=actor, reason=_("Voted"))
-        except IntegrityError:
-            raise BallotRefused(vm.BALLOT_ALREADY_CAST) from None
-        SealedBallot.objects.create(session=session, sealed=sealed, tracker=tracker)
+    try:
+        with _write_transaction():
+            session = _session_for_ballot(session.pk)
+            deputy, candidates = _precheck(
+                actor=actor, session=session, marks=marks, casting=True
+            )
+            ids = [c.ballot_id for c in candidates]
+            sealed = sealing.seal_ballot(session.public_key, marks, ids)
+            tracker = sealing.tracker_of(sealed)
+            participation = Participation(session=session, deputy=deputy)
+            # The record says that the deputy voted; the history user is the deputy.
+            save_with_reason(participation, actor=actor, reason=_("Voted"))
+            SealedBallot.objects.create(session=session, sealed=sealed, tracker=tracker)
+    except IntegrityError:
+        # a second ballot of the deputy: the whole transaction is undone, nothing written
+        raise BallotRefused(vm.BALLOT_ALREADY_CAST) from None
     return tracker
 
 
