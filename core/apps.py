@@ -27,6 +27,11 @@ class CoreConfig(AppConfig):
 
         user_locked_out.connect(on_user_locked_out, dispatch_uid="core.lockout_record")
         _connect_task_counts()
+        from django.contrib.auth.signals import user_logged_in
+
+        from core.idle_sessions import stamp_login
+
+        user_logged_in.connect(stamp_login, dispatch_uid="core.idle_session_login")
         _connect_public_board()
 
 

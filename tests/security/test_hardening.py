@@ -3,6 +3,7 @@ cache down, oversized text, inline scripts (CSP), the admin around the flows, an
 that grow for ever."""
 
 import re
+import time
 from datetime import timedelta
 from pathlib import Path
 from unittest import mock
@@ -114,19 +115,19 @@ def test_an_idle_session_is_renewed_at_most_once_a_minute(client, django_user_mo
     from django.contrib.sessions.models import Session
 
     user = django_user_model.objects.create_user("idle.clerk", password="x-2026-idle-clerk")
-    client.force_login(user)
-    with mock.patch("core.idle_sessions.time.time", return_value=1_000_000):
-        client.get(reverse("core:inbox"))
+    client.force_login(user)  # the login saves the session: the first renewal
     first = _stored_expiry(client)
-    with mock.patch("core.idle_sessions.time.time", return_value=1_000_030):
+    start = int(time.time())
+    with mock.patch("core.idle_sessions.time.time", return_value=start + 30):
         response = client.get(reverse("core:inbox"))
     assert "sessionid" not in response.cookies  # not renewed within the minute: no write
     assert _stored_expiry(client) == first
     with (
-        mock.patch("core.idle_sessions.time.time", return_value=1_000_061),
+        mock.patch("core.idle_sessions.time.time", return_value=start + 61),
         mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(minutes=2)),
     ):
-        client.get(reverse("core:inbox"))
+        response = client.get(reverse("core:inbox"))
+    assert "sessionid" in response.cookies
     assert _stored_expiry(client) > first  # renewed: the idle hour starts again
     assert Session.objects.count() == 1
 

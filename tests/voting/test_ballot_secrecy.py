@@ -17,6 +17,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.urls import reverse
 
+from core.idle_sessions import TOUCHED
 from core.models.voting import (
     Ballot,
     CountedTracker,
@@ -293,7 +294,10 @@ def test_the_ballot_page_keeps_nothing_in_the_web_session(world, client, make_ca
     a = ids(projects)[0]
     _post(client, session, {a: "yes"}, "review")
     tracker = _post(client, session, {a: "yes"}, "cast").context["tracker"]
-    assert set(client.session.keys()) <= {"_auth_user_id", "_auth_user_backend", "_auth_user_hash"}
+    # the login's keys, and when the idle hour was last renewed (a time, no more)
+    allowed = {"_auth_user_id", "_auth_user_backend", "_auth_user_hash", TOUCHED}
+    assert set(client.session.keys()) <= allowed
+    assert isinstance(client.session.get(TOUCHED, 0), int)
     assert tracker not in json.dumps(dict(client.session.items()), default=str)
 
 
