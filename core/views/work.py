@@ -18,11 +18,11 @@ from core.selectors import projects as project_selectors
 from core.selectors import suggestions as suggestion_selectors
 from core.selectors import tasks as task_selectors
 from core.selectors.case_progress import stage_bar, whose_turn
-from core.selectors.timeline import case_timeline
 from core.services import projects as project_services
 from core.services import suggestions as suggestion_services
 from core.services import supervision
 from core.services.steps import StepRefused
+from core.views.case_timeline import timeline_html
 from permissions import checks
 from permissions.roles import Step
 from permissions.scope import home_jurisdictions, readable_jurisdictions
@@ -103,7 +103,7 @@ def case_detail(request, pk):
         "open_tasks": open_tasks,
         "whose_turn": whose_turn(project, open_tasks),
         "stage_bar": stage_bar(project, suggestions),
-        "timeline": case_timeline(project),
+        "timeline_html": timeline_html(project),
         "reports": reports,
         "milestones": project.milestones.all(),
         "suggestions": suggestions,
