@@ -75,3 +75,12 @@ def readable_jurisdictions(user):
     from core.models import Jurisdiction
 
     return Jurisdiction.objects.filter(jurisdiction_q(user, field=None))
+
+
+def reads_whole_subtree(user, jurisdiction) -> bool:
+    """Does the user read everything under `jurisdiction` (a supervisor of it or of an
+    ancestor)? Then what they see below it is what every such reader sees."""
+    return any(
+        Role(a.role) in SUPERVISING_ROLES and jurisdiction.path.startswith(a.jurisdiction.path)
+        for a in _assignments(user)
+    )

@@ -24,6 +24,7 @@ from core.models.reporting import ExportKind, ImportKind, ImportStatus
 from core.selectors import dashboard as dashboard_selectors
 from core.selectors import process_map
 from core.selectors import reporting as reporting_selectors
+from core.selectors.figures_cache import cached_figures
 from core.services import exports as export_services
 from core.services import imports as import_services
 from core.views.files import serve_file
@@ -205,10 +206,16 @@ def process_map_page(request, flow):
     if flow_class is None:
         raise Http404
     filters = _filters(request)
-    figures = process_map.step_figures(request.user, filters, flow_class)
-    by_jurisdiction = process_map.rolled_up(
-        filters, process_map.overdue_steps_by_jurisdiction(request.user, filters, flow_class)
+    (figures, overdue), as_of = cached_figures(
+        f"map-{flow}",
+        request.user,
+        filters,
+        lambda: (
+            process_map.step_figures(request.user, filters, flow_class),
+            process_map.overdue_steps_by_jurisdiction(request.user, filters, flow_class),
+        ),
     )
+    by_jurisdiction = process_map.rolled_up(filters, overdue)
     for row in by_jurisdiction:
         row["url"] = (
             None
@@ -243,6 +250,7 @@ def process_map_page(request, flow):
                 "now": sum(f.now for f in figures.values()),
                 "overdue": sum(f.overdue for f in figures.values()),
             },
+            "figures_as_of": as_of,
         },
     )
 
@@ -339,11 +347,18 @@ def _bar_chart(by_year, filters) -> list[dict]:
 def dashboard(request):
     _require_supervision(request)
     filters = _filters(request)
-    data = dashboard_selectors.dashboard_figures(request.user, filters)
+    (data, overdue_steps), as_of = cached_figures(
+        "dashboard",
+        request.user,
+        filters,
+        lambda: (
+            dashboard_selectors.dashboard_figures(request.user, filters),
+            process_map.overdue_steps_by_jurisdiction(request.user, filters),
+        ),
+    )
     totals = data["totals"]
     suggestion_params = filters.as_params()
     by_jurisdiction = data["by_jurisdiction"]
-    overdue_steps = process_map.overdue_steps_by_jurisdiction(request.user, filters)
     steps_rolled = {
         r["jurisdiction"].pk: r["n"] for r in process_map.rolled_up(filters, overdue_steps)
     }
@@ -378,6 +393,7 @@ def dashboard(request):
         row["width"] = round(row["registered"] * 100 / max_category)
     context = {
         "filters": filters,
+        "figures_as_of": as_of,
         "data": data,
         "totals": totals,
         "figures": _figure_links(filters, totals),

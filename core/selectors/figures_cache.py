@@ -1,0 +1,54 @@
+"""The supervisors' figures over a large scope, computed once per few minutes.
+
+A province's process map and dashboard aggregate every case (and every task of the last
+year) under the chosen jurisdiction: work that grows with the province. Over a scope of
+at least ``SUPERVISION_CACHE_MIN_JURISDICTIONS`` jurisdictions, read by someone who reads
+all of it (a supervisor of it or above), the figures are the same for every such reader:
+they are kept in the cache for ``SUPERVISION_CACHE_SECONDS`` and the page says when they
+were computed. Smaller scopes, and readers who see only part of a scope, are computed on
+every request, as before.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from permissions.scope import reads_whole_subtree
+
+logger = logging.getLogger(__name__)
+MIN_JURISDICTIONS = 100
+SECONDS = 300
+
+
+def _shared_key(kind: str, user, filters) -> str | None:
+    root = filters.root
+    if root is None or not reads_whole_subtree(user, root):
+        return None
+    minimum = getattr(settings, "SUPERVISION_CACHE_MIN_JURISDICTIONS", MIN_JURISDICTIONS)
+    size = sum(1 for j in filters.roots if j.path.startswith(root.path))
+    if size < minimum:
+        return None
+    category = filters.category.code if filters.category is not None else "-"
+    return f"figures:{kind}:{root.pk}:{filters.year or '-'}:{category}"
+
+
+def cached_figures(kind: str, user, filters, compute):
+    """(figures, computed_at): computed_at is None when computed for this request."""
+    key = _shared_key(kind, user, filters)
+    if key is None:
+        return compute(), None
+    try:
+        hit = cache.get(key)
+    except Exception:  # the cache backend's errors have no common base class
+        logger.warning("cache unavailable: figures computed afresh", exc_info=True)
+        return compute(), None
+    if hit is not None:
+        return hit[1], hit[0]
+    figures, now = compute(), timezone.now()
+    try:
+        cache.set(key, (now, figures), getattr(settings, "SUPERVISION_CACHE_SECONDS", SECONDS))
+    except Exception:
+        logger.warning("cache unavailable: figures not kept", exc_info=True)
+    return figures, now
