@@ -54,3 +54,26 @@ def test_inactive_and_anonymous_users_hold_nothing(world):
         clerk.is_active = True
     assert not has_step(AnonymousUser(), Step.ASSIGN_STUDY, world.jurisdictions["qh-dh"])
     assert not has_step(clerk, Step.ASSIGN_STUDY, None)
+
+
+def test_taking_a_task_agrees_with_viewflow_for_every_user_and_open_step(world, make_case):
+    """The task row's own permission, asked in one query, says yes exactly when viewflow's
+    check (the case loaded, the permission asked of guardian) says yes."""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    from permissions.checks import can_take_task
+
+    for to in ("assign_study", "study", "party_review", "implementing", "report_review"):
+        make_case("qh-dh", to=to)
+    make_case("qh-xs", to="party_review")
+    tasks = list(Task.objects.filter(status=STATUS.NEW, flow_task_type="HUMAN"))
+    assert len(tasks) >= 6
+    users = list({u.pk: u for (code, _), u in world.users.items() if code == "qh-dh"}.values())
+    agreed = 0
+    for task in tasks:
+        for user in users:
+            expected = task.flow_task.can_assign(user, task)
+            assert can_take_task(user, task) is expected, (user, task.flow_task.name)
+            agreed += expected
+    assert agreed  # somebody may take each township step
