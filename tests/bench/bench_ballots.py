@@ -3,9 +3,11 @@
 Builds a scratch database (PostgreSQL when DATABASE_URL is set: a database named after
 it with a ``_bench`` suffix, dropped afterwards; otherwise a temporary SQLite file),
 creates a congress of N deputies with an open electronic session, starts the app with
-gunicorn on 127.0.0.1, then has every deputy POST their ballot to the ballot API at the
-same moment, one thread and one connection each. Prints the median and p95 latency
-(and the slowest), checks that exactly N ballots were stored, and stops the server.
+gunicorn on 127.0.0.1, then has every deputy POST their ballot to the ballot API
+(``/api/v1/``, with the web ballot's secrecy: a code for every candidate, a padded answer)
+at the same moment, one thread and one connection each. Prints the median and p95
+latency (and the slowest), checks that exactly N ballots were stored, and stops the
+server.
 
 Before the burst, the server time of one cast is measured in-process (Django's test
 client, the same API call, by deputies kept out of the burst): `per_ballot_ms` is its
@@ -119,7 +121,8 @@ def build(n_ballots: int, extra: int = 0) -> tuple[int, list[tuple[str, dict]]]:
         store[HASH_SESSION_KEY] = deputy.user.get_session_auth_hash()
         store.create()
         approved = rng.sample(ids, rng.randint(0, 5))
-        marks = {cid: "yes" if cid in approved else rng.choice(["no", "abstain"]) for cid in ids}
+        # the API's fixed-length codes, one for every candidate (For, Against, Abstain)
+        marks = {cid: "Y" if cid in approved else rng.choice(["N", "A"]) for cid in ids}
         jobs.append((store.session_key, marks))
     return session.pk, jobs
 
@@ -131,7 +134,7 @@ def server_time_per_ballot(session_pk: int, jobs: list[tuple[str, dict]]) -> flo
     from django.test import Client
 
     times = []
-    path = f"/api/voting/sessions/{session_pk}/ballot/"
+    path = f"/api/v1/sessions/{session_pk}/ballot/"
     for session_key, marks in jobs:
         client = Client(enforce_csrf_checks=False)
         client.cookies[settings.SESSION_COOKIE_NAME] = session_key
@@ -194,7 +197,7 @@ def start_server(database_url: str, port: int, workers: int, threads: int) -> su
 
 def burst(port: int, session_pk: int, jobs: list[tuple[str, dict]]) -> tuple[list, list, float]:
     """Every deputy posts at once; returns (latencies in ms, statuses, wall time in s)."""
-    path = f"/api/voting/sessions/{session_pk}/ballot/"
+    path = f"/api/v1/sessions/{session_pk}/ballot/"
     barrier = threading.Barrier(len(jobs))
     latencies: list[float | None] = [None] * len(jobs)
     statuses: list[int | None] = [None] * len(jobs)

@@ -32,7 +32,7 @@ from core.services import voting as services
 from core.views.ballots import CODE_OF, MARK_CODES, NO_SCORE, NOT_MARKED, _choices
 from core.voting.rules import SCORE_100
 
-from .auth import within_token
+from .auth import token_reaches
 from .base import V1View
 from .errors import _body
 
@@ -77,7 +77,7 @@ class BallotCast(serializers.Serializer):
 
 def _session(request, pk) -> VotingSession:
     session = selectors.ballot_session_for_user(request.user, pk)
-    if not within_token(request, VotingSession.objects.filter(pk=session.pk)).exists():
+    if not token_reaches(request, session.jurisdiction):
         raise Http404
     return session
 
@@ -92,7 +92,7 @@ def _codes(session) -> list[str]:
     return [CODE_OF[c] for c in _choices(session) if c is not None] + [NOT_MARKED]
 
 
-def marks_from_codes(session, candidates, body) -> dict:
+def marks_from_codes(session, ballot_ids, body) -> dict:
     """The marks of an API ballot: one code per candidate on the slate, nothing else (a
     ballot the client could not have built honestly is refused, not repaired)."""
     if not isinstance(body, dict) or not {"marks"} <= set(body) <= {"marks", "pad"}:
@@ -101,7 +101,7 @@ def marks_from_codes(session, candidates, body) -> dict:
     if not isinstance(pad, str) or pad.strip(" ") or len(pad) > MAX_PAD:
         raise ValidationError({"pad": PADDING_TOO_LONG})
     codes = body["marks"]
-    if not isinstance(codes, dict) or set(codes) != {c.ballot_id for c in candidates}:
+    if not isinstance(codes, dict) or set(codes) != set(ballot_ids):
         raise ValidationError({"marks": vm.BALLOT_MALFORMED})
     marks = {}
     for candidate_id, code in codes.items():
@@ -178,9 +178,10 @@ class SessionBallot(V1View):
     )
     def post(self, request, pk):
         session = _session(request, pk)
-        candidates = list(selectors.candidates_of(session))
+        # the slate's ids only: the cast reads the slate itself, inside its transaction
+        ids = [str(pk) for pk in session.candidates.values_list("project_id", flat=True)]
         try:
-            marks = marks_from_codes(session, candidates, request.data)
+            marks = marks_from_codes(session, ids, request.data)
             tracker = services.ballot_cast(actor=request.user, session=session, marks=marks)
         except services.BallotRefused as refused:
             code = {403: "permission_denied", 400: "invalid"}.get(refused.status, BALLOT_REFUSED)
