@@ -37,8 +37,8 @@ def main(argv=None) -> None:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.test import Client
     from django.db import connection
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.urls import reverse
 

@@ -110,7 +110,11 @@ class Command(BaseCommand):
                 rows[key] = report[key]
         out(f"{'':24}{'median ms':>10}{'p95 ms':>9}{'queries':>9}")
         for name, row in rows.items():
-            out(f"{name:<24}{row['median_ms']:>10}{row['p95_ms']:>9}{row.get('queries', ''):>9}")
+            cold = f"   cold {row['cold_median_ms']} ms" if "cold_median_ms" in row else ""
+            out(
+                f"{name:<24}{row['median_ms']:>10}{row['p95_ms']:>9}"
+                f"{row.get('queries', ''):>9}{cold}"
+            )
         if "throughput" in report:
             t = report["throughput"]
             out(

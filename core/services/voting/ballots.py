@@ -191,9 +191,7 @@ def ballot_cast(*, actor, session: VotingSession, marks) -> str:
     try:
         with _write_transaction():
             session = _session_for_ballot(session.pk)
-            deputy, candidates = _precheck(
-                actor=actor, session=session, marks=marks, casting=True
-            )
+            deputy, candidates = _precheck(actor=actor, session=session, marks=marks, casting=True)
             ids = [c.ballot_id for c in candidates]
             sealed = sealing.seal_ballot(session.public_key, marks, ids)
             tracker = sealing.tracker_of(sealed)
