@@ -81,8 +81,10 @@ def audit_record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of its change")
     chain = chain_of(jurisdiction)
-    AuditHead.objects.bulk_create([AuditHead(chain=chain)], ignore_conflicts=True)
-    head = AuditHead.objects.select_for_update().get(chain=chain)
+    head = AuditHead.objects.select_for_update().filter(chain=chain).first()
+    if head is None:  # the chain's first entry: make its head (once, whoever races), lock it
+        AuditHead.objects.bulk_create([AuditHead(chain=chain)], ignore_conflicts=True)
+        head = AuditHead.objects.select_for_update().get(chain=chain)
     target_type, target_id = _target(target)
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     entry = AuditEntry(
