@@ -67,12 +67,14 @@ def on_task_finished(sender, process, task, **kwargs) -> None:
 
 
 def _project_step_done(project, task) -> None:
-    data = _project_data(project, task)
-    event_emit(event=WebhookEvent.STEP_DONE, jurisdiction=project.jurisdiction, data=data)
+    def data():
+        return _project_data(project, task)
+
+    where = project.jurisdiction_id
+    event_emit(event=WebhookEvent.STEP_DONE, jurisdiction=where, data=data)
     if task.flow_task.name == REPORT_STEP:
-        report = _latest_report(project)
         event_emit(
             event=WebhookEvent.REPORT_SUBMITTED,
-            jurisdiction=project.jurisdiction,
-            data={**data, "report": report},
+            jurisdiction=where,
+            data=lambda: {**data(), "report": _latest_report(project)},
         )

@@ -36,7 +36,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -154,16 +154,29 @@ def webhook_unsubscribe(*, actor, subscription: WebhookSubscription) -> WebhookS
 
 
 # -- events ------------------------------------------------------------------------------
-def event_emit(*, event: str, jurisdiction: Jurisdiction, data: dict) -> list[WebhookDelivery]:
+def event_emit(*, event: str, jurisdiction, data) -> list[WebhookDelivery]:
     """Write one delivery per subscription to `event` at this jurisdiction or above it, in
-    the caller's transaction; each is sent after commit."""
-    codes = jurisdiction.path.strip("/").split("/")  # this one and every one above it
-    candidates = WebhookSubscription.objects.filter(
-        active=True, token__revoked_at__isnull=True, jurisdiction__code__in=codes
+    the caller's transaction; each is sent after commit.
+
+    `jurisdiction` is the jurisdiction or its id; `data` the event's facts, or a function
+    that returns them, called only when someone subscribes: a step with no subscriber
+    costs one query here and nothing else.
+    """
+    jurisdiction_id = getattr(jurisdiction, "pk", jurisdiction)
+    # subscriptions at this jurisdiction or above it: their path is a prefix of its path
+    target = Jurisdiction.objects.filter(pk=jurisdiction_id).values("path")[:1]
+    candidates = (
+        WebhookSubscription.objects.filter(active=True, token__revoked_at__isnull=True)
+        .annotate(target_path=Subquery(target))
+        .filter(target_path__startswith=F("jurisdiction__path"))
     )
     subscriptions = [s for s in candidates if event in (s.events or [])]
     if not subscriptions:
         return []
+    if not isinstance(jurisdiction, Jurisdiction):
+        jurisdiction = Jurisdiction.objects.get(pk=jurisdiction_id)
+    if callable(data):
+        data = data()
     now = clock()
     body = {
         "event": event,
