@@ -110,12 +110,15 @@ def records_of(deputies, year: int) -> list:
             ranked = duty_selectors.ranking(deputy.jurisdiction, year)
             rankings[deputy.jurisdiction_id] = {r.deputy.pk: r for r in ranked}
         record = rankings[deputy.jurisdiction_id].get(deputy.pk)
-        records.append(record or duty_selectors.duty_record(deputy, year))
+        record = record or duty_selectors.duty_record(deputy, year)
+        record.deputy = deputy  # the one fetched with its jurisdiction
+        records.append(record)
     return records
 
 
 def _record(deputy, request) -> Response:
     record = duty_selectors.duty_record(deputy, record_year(request))
+    record.deputy = deputy
     return Response(DutyRecordOut(record).data)
 
 
