@@ -55,6 +55,7 @@ def test_a_deputy_reads_their_own_record_as_the_page_shows_it(api, world):
         assert record["total"] == str(page.total.quantize(duty.Decimal("0.1")))
         assert client.get(reverse("v1-deputy-duty", args=[mine.pk])).json() == record
         assert client.get(reverse("v1-my-duty"), {"year": year - 1}).json()["year"] == year - 1
+        assert client.get(reverse("v1-my-duty"), {"year": ""}).json()["year"] == year
 
 
 def test_who_reads_whose_record_is_the_pages_rule(api, world, user_of):

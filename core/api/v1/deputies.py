@@ -42,8 +42,10 @@ class YearQuery(serializers.Serializer):
 
 
 def record_year(request) -> int:
-    """The year asked for (a 400 naming `year` if it does not parse), else this year."""
-    query = YearQuery(data=request.query_params)
+    """The year asked for (a 400 naming `year` if it does not parse), else this year (an
+    empty `year` too, as the list filters treat it)."""
+    given = request.query_params.get("year", "")
+    query = YearQuery(data={"year": given} if given != "" else {})
     query.is_valid(raise_exception=True)
     return query.validated_data.get("year") or timezone.localdate().year
 
