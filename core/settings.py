@@ -283,6 +283,12 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "core.models.voting.SessionStatus",
         "DeliveryStatusEnum": "core.models.api.DeliveryStatus",
         "WebhookEventEnum": "core.models.api.WebhookEvent",
+        "SessionKindEnum": "core.models.voting.SessionKind",
+        "MeetingKindEnum": "core.models.meetings.MeetingKind",
+        "MeetingStatusEnum": "core.models.meetings.MeetingStatus",
+        "InspectionKindEnum": "core.models.inspections.InspectionKind",
+        "ChangeKindEnum": "core.models.changes.ChangeKind",
+        "ChangeStatusEnum": "core.models.changes.ChangeStatus",
     },
     # `check --deploy` is about the deployment's security; the schema's completeness (a
     # few APIViews without a serializer) is the API's own matter.

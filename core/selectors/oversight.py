@@ -164,13 +164,15 @@ def opinions_due_for_escalation(today=None) -> list[int]:
 
 
 # -- changes, phases, ratings ----------------------------------------------------------
+def changes_for_user(user):
+    """Changes of the cases the user reads (proposed, decided or refused)."""
+    return ProjectChange.objects.filter(
+        jurisdiction_q(user, "project__jurisdiction")
+    ).select_related("project", "project__jurisdiction", "replacement")
+
+
 def change_for_user(user, pk: int) -> ProjectChange:
-    change = (
-        ProjectChange.objects.filter(jurisdiction_q(user, "project__jurisdiction"))
-        .select_related("project", "project__jurisdiction", "replacement")
-        .filter(pk=pk)
-        .first()
-    )
+    change = changes_for_user(user).filter(pk=pk).first()
     if change is None:
         raise Http404
     return change

@@ -25,6 +25,8 @@ from core.models import Deputy
 from permissions.roles import Role
 from tests.voting.session_setup import open_session
 
+from .oversight_setup import build_year
+
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("API_SCHEMA_EXAMPLES", "10"))
@@ -53,7 +55,8 @@ def keep_connection():
 
 @pytest.fixture
 def seeded(world, make_case, issue_token, user_of, django_user_model):
-    """Cases at several steps, a suggestion, and one caller per kind."""
+    """Cases at several steps, a session, a supervision year (a meeting, an inspection,
+    changes, an answered review opinion), and one caller per kind."""
     cases = [make_case("qh-dh", to=to) for to in ("assign_study", "study", "implementing")]
     make_case("qh-xs", to="study")
     session = open_session(
@@ -80,11 +83,16 @@ def seeded(world, make_case, issue_token, user_of, django_user_model):
         "cookies": {"sessionid": browser.cookies["sessionid"].value, "csrftoken": csrf},
         "headers": {"X-CSRFToken": csrf, "Referer": "http://localhost/"},
     }
+    year = build_year(world, make_case)
     ids = {
         "projects": cases[1].project.pk,
         "tasks": cases[0].task("assign_study").pk,
         "sessions": session.pk,
         "webhooks": 1,
+        "meetings": year.meeting.pk,
+        "inspections": year.inspection.pk,
+        "changes": year.approved.pk,
+        "deputies": Deputy.objects.get(user=deputy).pk,
     }
     return callers, ids
 
@@ -143,6 +151,17 @@ def test_the_schema_describes_every_filter_and_the_errors(world):
         for method, operation in operations.items():
             responses = operation["responses"]
             assert {"401", "403", "404", "429"} <= set(responses), (method, path)
+    for path, filters in (
+        ("/api/v1/meetings/", {"jurisdiction", "under", "year", "kind", "status"}),
+        ("/api/v1/inspections/", {"jurisdiction", "under", "year", "kind", "body"}),
+        ("/api/v1/changes/", {"jurisdiction", "under", "year", "kind", "status"}),
+        ("/api/v1/deputies/", {"jurisdiction", "under", "year"}),
+        ("/api/v1/deputies/me/duty/", {"year"}),
+        ("/api/v1/deputies/{id}/duty/", {"year"}),
+    ):
+        operation = schema["paths"][path]["get"]
+        assert {p["name"] for p in operation["parameters"]} >= filters, path
+        assert "400" in operation["responses"], path
     error = schema["components"]["schemas"]["ErrorDetail"]["properties"]
     assert set(error) == {"code", "message", "field", "fields"}
     create = schema["paths"]["/api/v1/suggestions/"]["post"]

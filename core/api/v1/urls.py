@@ -3,7 +3,21 @@
 from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import ballots, board, projects, sessions, suggestions, tasks, tokens, webhooks
+from . import (
+    ballots,
+    board,
+    changes,
+    deputies,
+    inspections,
+    meetings,
+    oversight,
+    projects,
+    sessions,
+    suggestions,
+    tasks,
+    tokens,
+    webhooks,
+)
 from .errors import not_found
 
 
@@ -44,6 +58,33 @@ urlpatterns = [
     ),
     path("projects/", projects.ProjectList.as_view(), name="v1-projects"),
     path("projects/<api_id:pk>/", projects.ProjectDetail.as_view(), name="v1-project"),
+    path(
+        "projects/<api_id:pk>/meetings/",
+        meetings.ProjectMeetings.as_view(),
+        name="v1-project-meetings",
+    ),
+    path(
+        "projects/<api_id:pk>/inspections/",
+        inspections.ProjectInspections.as_view(),
+        name="v1-project-inspections",
+    ),
+    path(
+        "projects/<api_id:pk>/changes/", changes.ProjectChanges.as_view(), name="v1-project-changes"
+    ),
+    path(
+        "projects/<api_id:pk>/opinions/",
+        oversight.ProjectOpinions.as_view(),
+        name="v1-project-opinions",
+    ),
+    path("meetings/", meetings.MeetingList.as_view(), name="v1-meetings"),
+    path("meetings/<api_id:pk>/", meetings.MeetingDetail.as_view(), name="v1-meeting"),
+    path("inspections/", inspections.InspectionList.as_view(), name="v1-inspections"),
+    path("inspections/<api_id:pk>/", inspections.InspectionDetail.as_view(), name="v1-inspection"),
+    path("changes/", changes.ChangeList.as_view(), name="v1-changes"),
+    path("changes/<api_id:pk>/", changes.ChangeDetail.as_view(), name="v1-change"),
+    path("deputies/", deputies.DeputyList.as_view(), name="v1-deputies"),
+    path("deputies/me/duty/", deputies.MyDuty.as_view(), name="v1-my-duty"),
+    path("deputies/<api_id:pk>/duty/", deputies.DeputyDuty.as_view(), name="v1-deputy-duty"),
     path("tasks/inbox/", tasks.InboxList.as_view(), name="v1-inbox"),
     path("tasks/queue/", tasks.QueueList.as_view(), name="v1-queue"),
     path("tasks/<api_id:pk>/", tasks.TaskDetail.as_view(), name="v1-task"),
