@@ -31,6 +31,9 @@ class Receiver:
     def _free_port() -> int:
         for port in PORTS:
             with socket.socket() as probe:
+                # as the server will bind: a port left in TIME_WAIT by an earlier test's
+                # connections is free, one another receiver listens on is not
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 try:
                     probe.bind(("127.0.0.1", port))
                 except OSError:
