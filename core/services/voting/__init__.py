@@ -26,7 +26,15 @@ from .counting import (
     session_fallback_to_paper,
 )
 from .guards import SELECTION_MARKS, BallotRefused, active_deputies, present_count
-from .rules import check_slate_differential, normalise_rules
+from .rules import (
+    candidates_needed,
+    category_rule_problem,
+    check_slate_categories,
+    check_slate_differential,
+    no_slate_fits_message,
+    normalise_rules,
+    slate_differential_problem,
+)
 from .sessions import (
     check_slate_ready,
     eligible_projects,
@@ -49,10 +57,14 @@ __all__ = [
     "ballot_precheck",
     "ballots_export",
     "check_marks",
+    "candidates_needed",
+    "category_rule_problem",
+    "check_slate_categories",
     "check_slate_differential",
     "check_slate_ready",
     "eligible_projects",
     "engine_candidates",
+    "no_slate_fits_message",
     "normalise_rules",
     "paper_entries",
     "paper_entry_submit",
@@ -71,6 +83,7 @@ __all__ = [
     "session_set_rules",
     "session_submit_slate",
     "session_tellers",
+    "slate_differential_problem",
     "teller_key_set",
     "tracker_status",
 ]
