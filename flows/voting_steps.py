@@ -193,7 +193,14 @@ def session_count(request, pk):
     return render(
         request,
         "voting/count.html",
-        {"form": form, "fallback": fallback, "session": session, "keys": keys},
+        {
+            "form": form,
+            "fallback": fallback,
+            "session": session,
+            "keys": keys,
+            "sealed": session.sealed_ballots.count(),
+            "cast": session.participations.count(),
+        },
         status=status,
     )
 

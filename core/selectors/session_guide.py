@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from core.models import Office, OfficeKind
 from core.models.voting import SessionKind, SessionStatus, VotingSession
@@ -24,18 +24,19 @@ RULES, SLATE, APPROVAL, ATTENDANCE = "rules", "slate", "approval", "attendance"
 OPEN, CLOSE, COUNT, ANNOUNCE = "open", "close", "count", "announce"
 STAGES = (RULES, SLATE, APPROVAL, ATTENDANCE, OPEN, CLOSE, COUNT, ANNOUNCE)
 
+STAGE = "voting session stage"
 LABELS = {
-    RULES: gettext_lazy("Rules"),
-    SLATE: gettext_lazy("Slate"),
-    APPROVAL: gettext_lazy("Party approval"),
-    ATTENDANCE: gettext_lazy("Attendance"),
-    OPEN: gettext_lazy("Open voting"),
-    CLOSE: gettext_lazy("Close voting"),
-    COUNT: gettext_lazy("Count"),
-    ANNOUNCE: gettext_lazy("Announce"),
+    RULES: pgettext_lazy(STAGE, "Rules"),
+    SLATE: pgettext_lazy(STAGE, "Slate"),
+    APPROVAL: pgettext_lazy(STAGE, "Party approval"),
+    ATTENDANCE: pgettext_lazy(STAGE, "Attendance"),
+    OPEN: pgettext_lazy(STAGE, "Open voting"),
+    CLOSE: pgettext_lazy(STAGE, "Close voting"),
+    COUNT: pgettext_lazy(STAGE, "Count"),
+    ANNOUNCE: pgettext_lazy(STAGE, "Announce"),
 }
-SATISFACTION_SLATE = gettext_lazy("Projects to rate")
-PAPER_COUNT = gettext_lazy("Tellers' counts")
+SATISFACTION_SLATE = pgettext_lazy(STAGE, "Projects to rate")
+PAPER_COUNT = pgettext_lazy(STAGE, "Tellers' counts")
 
 ENDED = (SessionStatus.ANNOUNCED, SessionStatus.VOID)
 

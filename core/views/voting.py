@@ -115,6 +115,7 @@ def session_detail(request, pk):
         "preview": count_preview(session)
         if checks.can_manage_sessions(user, session.jurisdiction)
         or checks.can_count_ballots(user, session)
+        or checks.can_enter_paper_count(user, session)
         else None,
         "counted_trackers": session.counted_trackers.values_list("tracker", flat=True)
         if session.is_announced
