@@ -193,6 +193,13 @@ BALLOTS_CHANGED_SINCE_COUNT = _(
     "The stored ballots no longer match those the tellers opened; the result was not "
     "announced. Tell the congress office and check the decision log."
 )
+COUNT_CONFIRM_NOT_NOW = _(
+    "The count is confirmed after the tellers have opened the ballots, before the "
+    "announcement, once."
+)
+COUNT_NOT_CONFIRMED = _(
+    "A teller must check and confirm the count before the result can be announced."
+)
 TRACKER_NOT_FOUND = _("No ballot has this tracker. Check it and try again.")
 BALLOTS_NOT_YOURS = _(
     "The individual ballots go only to the session's tellers and the congress office; "

@@ -12,6 +12,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -57,6 +58,7 @@ def _confirm_or_do(
     facts,
     warning=None,
     preview=None,
+    available=None,
 ):
     """A step that changes the vote for everyone: GET asks for confirmation with the facts
     (and, before the announcement, the count), POST (from that page) does it. A step that
@@ -65,7 +67,9 @@ def _confirm_or_do(
         raise PermissionDenied
     if request.method == "POST":
         return _done_or_refused(request, session, call, success)
-    if open_task(session.process, getattr(_flow(), step)) is None:
+    if available is None:
+        available = open_task(session.process, getattr(_flow(), step)) is not None
+    if not available:
         flash.error(request, vm.SESSION_STEP_NOT_AVAILABLE)
         return redirect("voting:session", pk=session.pk)
     return render(
@@ -176,23 +180,63 @@ def count_preview(session):
     return result
 
 
+def _count_facts(preview) -> list:
+    if preview is None:
+        return []
+    return [
+        (_("Ballots cast"), preview["ballots_cast"]),
+        (_("Valid ballots"), preview["ballots_valid"]),
+        (_("Vote valid"), _("yes") if preview["valid"] else _("no")),
+    ]
+
+
+@login_required
+def session_confirm_count(request, pk):
+    """A teller checks the count of the opened ballots and confirms it, so that the
+    congress office may announce it."""
+    session = selectors.session_for_user(request.user, pk)
+    preview = count_preview(session)
+    facts = _count_facts(preview)
+    if session.ballots_digest:
+        facts.append((_("Hash of the ballots counted"), session.ballots_digest[:16] + "…"))
+    return _confirm_or_do(
+        request,
+        session,
+        allowed=checks.can_count_ballots(request.user, session),
+        step="announce",
+        available=services.count_awaits_confirmation(session),
+        preview=preview,
+        call=lambda: services.session_confirm_count(actor=request.user, session=session),
+        success=_("The count is confirmed: the congress office can announce it."),
+        title=_("Confirm the count"),
+        explanation=_(
+            "Check the count below against the opened ballots. Once a teller confirms it, the "
+            "congress office can announce it as the session's result; nothing is published "
+            "before then."
+        ),
+        facts=facts,
+    )
+
+
 @login_required
 def session_announce(request, pk):
     session = selectors.session_for_user(request.user, pk)
     preview = count_preview(session)
-    facts = []
-    if preview is not None:
-        facts = [
-            (_("Ballots cast"), preview["ballots_cast"]),
-            (_("Valid ballots"), preview["ballots_valid"]),
-            (_("Vote valid"), _("yes") if preview["valid"] else _("no")),
-        ]
+    facts = _count_facts(preview)
+    if session.count_confirmed_at:
+        who = session.count_confirmed_by
+        name = (who.get_full_name() or who.username) if who else "—"
+        when = localtime(session.count_confirmed_at).strftime("%Y-%m-%d %H:%M")
+        facts.append((_("Count confirmed by"), f"{name} · {when}"))
+    elif session.is_paper and preview is not None:
+        facts.append((_("Count confirmed by"), _("the two tellers' agreeing entries")))
     return _confirm_or_do(
         request,
         session,
         allowed=checks.can_manage_sessions(request.user, session.jurisdiction),
         step="announce",
         preview=preview,
+        warning=vm.COUNT_NOT_CONFIRMED if services.count_awaits_confirmation(session) else None,
         call=lambda: services.session_announce(actor=request.user, session=session),
         success=_("The result is announced."),
         title=_("Announce the result"),

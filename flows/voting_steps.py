@@ -33,6 +33,7 @@ from .voting_confirm import (  # noqa: F401 (the step views' URLs are all here)
     count_preview,
     session_announce,
     session_close,
+    session_confirm_count,
     session_open,
 )
 

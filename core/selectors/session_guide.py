@@ -64,6 +64,7 @@ class SessionFacts:
     paper_entries: int = 0
     paper_agree: bool = False
     unsealed: bool = False
+    count_confirmed: bool = False  # a teller confirmed the opened ballots' count
     runoff_pending: bool = False
     open_steps: frozenset = frozenset()
     dates: dict = field(default_factory=dict)
@@ -104,7 +105,10 @@ def _done(facts: SessionFacts) -> dict[str, bool]:
     past_draft = status != SessionStatus.DRAFT
     opened = status in (SessionStatus.OPEN, SessionStatus.CLOSED, *ENDED)
     closed = status in (SessionStatus.CLOSED, *ENDED)
-    counted = (facts.paper_entries >= 2 and facts.paper_agree) if facts.paper else facts.unsealed
+    if facts.paper:
+        counted = facts.paper_entries >= 2 and facts.paper_agree
+    else:
+        counted = facts.unsealed and facts.count_confirmed
     return {
         RULES: past_draft or facts.rules_problem is None,
         SLATE: past_draft or (facts.slate_size > 0 and facts.slate_problem is None),
@@ -139,6 +143,8 @@ def _notes(facts: SessionFacts) -> dict[str, str]:
         }
     if facts.status in (SessionStatus.OPEN, SessionStatus.CLOSED) and not facts.paper:
         notes[CLOSE] = _("%(n)d ballots cast") % {"n": facts.ballots_cast}
+    if not facts.paper and facts.unsealed and facts.status == SessionStatus.CLOSED:
+        notes[COUNT] = _("confirmed by a teller") if facts.count_confirmed else _("to be confirmed")
     if facts.paper and facts.status == SessionStatus.CLOSED:
         notes[COUNT] = _("%(n)d of 2 counts entered") % {"n": facts.paper_entries}
         if facts.paper_entries >= 2 and not facts.paper_agree:
@@ -236,6 +242,14 @@ def _closed_turn(facts: SessionFacts, names: dict) -> str:
             _(
                 "The tellers open the sealed ballots together; then %(congress)s checks the count "
                 "and announces the result."
+            )
+            % names
+        )
+    if not facts.paper and not facts.count_confirmed:
+        return (
+            _(
+                "The tellers check the count of the opened ballots and confirm it; then "
+                "%(congress)s announces the result."
             )
             % names
         )
@@ -372,6 +386,7 @@ def session_facts(session: VotingSession, open_steps=()) -> SessionFacts:
         paper_entries=len(entries),
         paper_agree=len(entries) >= 2 and entries[0].entry == entries[1].entry,
         unsealed=session.unsealed_at is not None,
+        count_confirmed=session.count_confirmed_at is not None,
         runoff_pending=bool((session.result or {}).get("runoff")),
         open_steps=frozenset(open_steps),
         dates={

@@ -103,6 +103,7 @@ def session_detail(request, pk):
         "present": present,
         "ballots_cast": session.participations.count() if not session.is_paper else None,
         "steps": steps,
+        "awaits_confirmation": services.count_awaits_confirmation(session),
         "guide": guide,
         "can_manage": checks.can_manage_sessions(user, session.jurisdiction),
         "can_approve": checks.can_approve_slate(user, session),

@@ -144,7 +144,9 @@ def test_open_closed_counted_and_announced():
     closed = states(facts(SessionStatus.CLOSED, present=8))
     assert closed["close"] == "done" and closed["count"] == "current"
     opened = states(facts(SessionStatus.CLOSED, present=8, unsealed=True))
-    assert opened["count"] == "done" and opened["announce"] == "current"
+    assert opened["count"] == "current"  # opened, but no teller confirmed the count yet
+    confirmed = states(facts(SessionStatus.CLOSED, present=8, unsealed=True, count_confirmed=True))
+    assert confirmed["count"] == "done" and confirmed["announce"] == "current"
     assert set(states(facts(SessionStatus.ANNOUNCED, present=8)).values()) == {"done"}
     void = checklist(facts(SessionStatus.VOID, present=3))
     assert {s.state for s in void} == {"done"} and void[-1].note
@@ -221,7 +223,11 @@ def test_whose_turn_in_chinese_and_english():
             "The tellers enter their counts (1 of 2 entered)",
         ),
         (facts(SessionStatus.CLOSED, paper=True, paper_entries=2), "recount"),
-        (facts(SessionStatus.CLOSED, unsealed=True), "checks the count and announces"),
+        (facts(SessionStatus.CLOSED, unsealed=True), "check the count of the opened ballots"),
+        (
+            facts(SessionStatus.CLOSED, unsealed=True, count_confirmed=True),
+            "checks the count and announces",
+        ),
         (facts(SessionStatus.ANNOUNCED), "the elected projects go on"),
         (facts(SessionStatus.ANNOUNCED, runoff_pending=True), "go to a runoff"),
         (facts(SessionStatus.VOID), "announced void"),

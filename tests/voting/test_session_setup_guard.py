@@ -5,7 +5,7 @@ whose turn it is, and the steps that change the vote for everyone are confirmed 
 the right people only."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
@@ -13,6 +13,7 @@ from core import messages as vm
 from core.models import Office, OfficeKind
 from core.models.voting import SessionKind, SessionMethod, SessionStatus, VotingSession
 from core.services import voting as services
+from core.services.steps import StepRefused
 from flows import voting_forms as forms
 from permissions.roles import Role
 
@@ -331,21 +332,84 @@ def test_the_tellers_see_the_count_and_the_announcement_shows_it(world, client, 
     client.force_login(user(world, Role.TELLER))
     count_page = client.get(step_url("count", session)).content.decode()
     assert "待开启的密封选票" in count_page and "<dd>8</dd>" in count_page
-    session = count(world, session)
+    session = count(world, session, confirm=False)
 
     teller_page = client.get(reverse("voting:session", args=[session.pk])).content.decode()
     assert "人大办宣布前不公开" in teller_page and slate[0].title in teller_page
+    assert step_url("confirm_count", session) in teller_page
     client.force_login(fresh_user(deputies()[0].user))
     deputy_page = client.get(reverse("voting:session", args=[session.pk])).content.decode()
     assert "人大办宣布前不公开" not in deputy_page
 
+    # the congress office sees the count, but cannot announce it before a teller confirms
     client.force_login(congress(world))
+    office_page = client.get(reverse("voting:session", args=[session.pk])).content.decode()
+    assert step_url("announce", session) not in office_page
     confirm = client.get(step_url("announce", session)).content.decode()
-    assert "人大办宣布前不公开" in confirm
+    assert "人大办宣布前不公开" in confirm and str(vm.COUNT_NOT_CONFIRMED) in confirm
     for project in slate:
         assert project.title in confirm
+    refused = client.post(step_url("announce", session), follow=True)
+    assert str(vm.COUNT_NOT_CONFIRMED) in refused.content.decode()
+    assert client.post(step_url("confirm_count", session)).status_code == 403
     session.refresh_from_db()
     assert session.status == SessionStatus.CLOSED and session.result is None
+    assert session.count_confirmed_at is None
+
+    # a teller checks the count and confirms it; then it can be announced
+    teller = user(world, "teller3")
+    client.force_login(teller)
+    check = client.get(step_url("confirm_count", session)).content.decode()
+    assert "人大办宣布前不公开" in check and session.ballots_digest[:16] in check
+    assert client.post(step_url("confirm_count", session)).status_code == 302
+    session.refresh_from_db()
+    assert session.count_confirmed_by == teller and session.status == SessionStatus.CLOSED
+    again = client.post(step_url("confirm_count", session), follow=True)
+    assert str(vm.COUNT_CONFIRM_NOT_NOW) in again.content.decode()
+    client.force_login(congress(world))
+    client.post(step_url("announce", session))
+    session.refresh_from_db()
+    assert session.status == SessionStatus.ANNOUNCED
+
+
+def test_the_count_is_confirmed_only_by_a_teller_after_opening(world, client, slate):
+    session = open_session(world, slate, rules={"seats": 2})
+    cast_all(session, [{ids(slate)[0]: "yes"}] * 5)
+    client.force_login(user(world, Role.TELLER))
+    early = client.get(step_url("confirm_count", session), follow=True)
+    assert str(vm.SESSION_STEP_NOT_AVAILABLE) in early.content.decode()
+    with pytest.raises(StepRefused):
+        services.session_confirm_count(actor=user(world, Role.TELLER), session=session)
+    services.session_close(actor=congress(world), session=session)
+    session = count(world, session, confirm=False)
+    with pytest.raises(PermissionDenied):
+        services.session_confirm_count(actor=congress(world), session=session)
+    for actor in (user(world, Role.PARTY_OFFICE), fresh_user(deputies()[0].user)):
+        client.force_login(actor)
+        assert client.post(step_url("confirm_count", session)).status_code == 403
+    client.force_login(user(world, Role.TELLER, "qh-xs"))
+    assert client.post(step_url("confirm_count", session)).status_code == 404
+    session.refresh_from_db()
+    assert session.count_confirmed_at is None
+
+
+def test_a_paper_count_needs_no_teller_confirmation(world, slate):
+    session = open_session(world, slate, method=SessionMethod.PAPER, rules={"seats": 2})
+    services.session_close(actor=congress(world), session=session)
+    counts = {pid: {"yes": 6, "no": 1, "abstain": 1} for pid in ids(slate)}
+    for key in (Role.TELLER, "teller2"):
+        services.paper_entry_submit(
+            actor=user(world, key),
+            session=session,
+            ballots_returned=8,
+            ballots_invalid=0,
+            counts=counts,
+        )
+    with pytest.raises(StepRefused):
+        services.session_confirm_count(actor=user(world, "teller3"), session=session)
+    services.session_announce(actor=congress(world), session=session)
+    session.refresh_from_db()
+    assert session.status == SessionStatus.ANNOUNCED
 
 
 def test_paper_tellers_see_the_count_once_both_entries_agree(world, client, slate):

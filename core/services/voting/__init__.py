@@ -15,6 +15,7 @@ from .ballots import (
     engine_candidates,
     tracker_status,
 )
+from .confirmation import count_awaits_confirmation, session_confirm_count
 from .counting import (
     ballots_export,
     paper_entries,
@@ -62,6 +63,7 @@ __all__ = [
     "check_slate_categories",
     "check_slate_differential",
     "check_slate_ready",
+    "count_awaits_confirmation",
     "eligible_projects",
     "engine_candidates",
     "no_slate_fits_message",
@@ -74,6 +76,7 @@ __all__ = [
     "session_approve_slate",
     "session_build_slate",
     "session_close",
+    "session_confirm_count",
     "session_count",
     "session_create",
     "session_document",
