@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from core.models.meetings import RatingPurpose
 from core.models.voting import SessionKind
 from core.selectors import voting as selectors
+from core.selectors.differential import candidates_needed
 from core.selectors.session_guide import session_guide
 from core.services import voting as services
 from core.services.steps import StepRefused
@@ -181,6 +182,12 @@ def session_slate(request, pk):
         projects=eligible,
         initial={"projects": current or [str(p.pk) for p in eligible]},
     )
+    if session.is_selection:
+        needs = candidates_needed(session.rules["seats"], session.rules["differential"])
+        if needs:
+            form.fields["projects"].help_text = _(
+                "Projects to elect: %(seats)s; the differential ratio allows %(needs)s."
+            ) % {"seats": session.rules["seats"], "needs": needs}
     if request.method == "POST" and form.is_valid():
         try:
             services.session_build_slate(

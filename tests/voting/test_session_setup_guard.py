@@ -426,3 +426,11 @@ def test_paper_tellers_see_the_count_once_both_entries_agree(world, client, slat
             actor=teller, session=session, ballots_returned=8, ballots_invalid=0, counts=counts
         )
     assert "人大办宣布前不公开" in client.get(url).content.decode()
+
+
+def test_the_slate_page_says_how_many_candidates_the_seats_need(world, client, make_case):
+    candidates(make_case, 4)
+    session = draft(world, {"seats": 3})
+    client.force_login(congress(world))
+    page = client.get(reverse("voting:session_slate", args=[session.pk])).content.decode()
+    assert "应选项目3个，按差额比例应有恰好4个候选项目。" in page
