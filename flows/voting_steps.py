@@ -181,7 +181,10 @@ def session_count(request, pk):
                     )
                     flash.success(
                         request,
-                        _("The ballots are open and counted. Check the count, then announce."),
+                        _(
+                            "The ballots are open and counted. Check the count and confirm it; "
+                            "the congress office can then announce it."
+                        ),
                     )
             except StepRefused as refused:
                 flash.error(request, refused.message)
