@@ -194,6 +194,21 @@ def _draft_turn(facts: SessionFacts, names: dict) -> str:
             % names
         )
     if not facts.slate_size:
+        allowed = candidate_range(facts.seats, facts.differential) if facts.selection else None
+        if allowed and facts.available < allowed[0]:
+            return _(
+                "Too few Party-approved candidates for the slate (%(n)d, at least %(first)d "
+                "needed): %(congress)s lowers the projects to elect or waits for more; then "
+                "%(party)s approves the slate."
+            ) % {**names, "n": facts.available, "first": allowed[0]}
+        if not facts.selection and not facts.available:
+            return (
+                _(
+                    "No project awaits this rating yet: %(congress)s puts the projects on the "
+                    "slate once they are ready to rate; then %(party)s approves it."
+                )
+                % names
+            )
         if facts.selection:
             return _(
                 "%(congress)s builds the slate from the %(n)d Party-approved candidates; "

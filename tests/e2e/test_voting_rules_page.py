@@ -1,6 +1,7 @@
 """The rules page in a real Chromium: "most approvals on one ballot" follows "projects to
 elect" as the clerk types (from the page's own static script, under the site's content
-security policy), the page says so, and the saved rules are the ones shown."""
+security policy), the page says so, and the saved rules are the ones shown. The session
+page's checklist fits a phone's screen."""
 
 import pytest
 
@@ -8,7 +9,7 @@ from core.models.voting import SessionKind, VotingSession
 from core.services import voting as voting_services
 from permissions.roles import Role
 
-from .conftest import axe_violations, login
+from .conftest import assert_fits_width, axe_violations, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -44,3 +45,21 @@ def test_most_approvals_follows_the_seats_as_the_clerk_types(fresh_world, new_pa
     page.wait_for_url(f"**/work/sessions/{session.pk}/")
     session.refresh_from_db()
     assert session.rules["seats"] == 3 and session.rules["max_approvals"] == 3
+
+
+def test_the_session_checklist_fits_a_phone(fresh_world, new_page):
+    session = voting_services.session_create(
+        actor=fresh_world.users[(CODE, Role.CONGRESS_OFFICE)],
+        jurisdiction=fresh_world.jurisdictions[CODE],
+        year=2026,
+        kind=SessionKind.SELECTION,
+        rules={"seats": 3},
+    )
+    page = new_page(width=390, height=844)
+    login(page, "qh.dh.congress")
+    page.goto(f"{page.base}/work/sessions/{session.pk}/")
+    assert page.locator("ol.stage-bar li").count() == 8
+    assert page.locator("ol.stage-bar li[aria-current=step]").count() == 1
+    assert "候选项目不足" in page.inner_text("p.whose-turn")  # none approved yet
+    assert_fits_width(page)
+    assert not axe_violations(page)

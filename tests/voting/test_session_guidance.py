@@ -207,6 +207,9 @@ def test_whose_turn_in_chinese_and_english():
     ("guide_facts", "english"),
     [
         (facts(available=5), "builds the slate from the 5 Party-approved candidates"),
+        (facts(available=2), "Too few Party-approved candidates for the slate (2, at least 4"),
+        (facts(kind="satisfaction", available=2), "puts the 2 projects to rate on the slate"),
+        (facts(kind="satisfaction"), "No project awaits this rating yet"),
         (facts(rules_problem="x"), "changes the rules"),
         (facts(slate_size=2, open_steps=frozenset({"revise_slate"})), "revises the slate"),
         (facts(slate_size=6, slate_problem="remove 2"), "corrects the slate"),
