@@ -244,6 +244,7 @@ class OversightDemo:
                 second.pk: TELLER_PASSPHRASES["teller2"],
             },
         )
+        voting.session_confirm_count(actor=first, session=session)
         voting.session_announce(actor=congress, session=session)
         return session
 

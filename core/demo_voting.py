@@ -131,6 +131,7 @@ def _electronic_vote(world, code, projects, *, kind, rules, year, title, ballots
             second.pk: TELLER_PASSPHRASES["teller3"],
         },
     )
+    voting.session_confirm_count(actor=first, session=session)
     voting.session_announce(actor=congress, session=session)
     return session, trackers
 

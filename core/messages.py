@@ -5,6 +5,7 @@ default; these are the English message ids of the translation catalogue).
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 REASON_REQUIRED_WHEN_INFEASIBLE = _(
     "State why the project is infeasible; the reason goes back to the proposers."
@@ -69,6 +70,45 @@ SLATE_PROJECT_NOT_AVAILABLE = _("Project “%(title)s” cannot be put on this s
 SLATE_OUTSIDE_DIFFERENTIAL = _(
     "The slate is outside the differential ratio: (%(candidates)d − %(seats)d) / %(seats)d "
     "= %(ratio)s, but it must be between %(low)s and %(high)s."
+)
+RULES_NO_SLATE_FITS = _(
+    "Projects to elect: %(seats)d. No whole number of candidates gives a differential ratio "
+    "between %(low)s and %(high)s. Raise the upper ratio to at least %(needed)s, or elect "
+    "%(other)d projects instead."
+)
+RULES_NO_SLATE_FITS_RAISE = _(
+    "Projects to elect: %(seats)d. No whole number of candidates gives a differential ratio "
+    "between %(low)s and %(high)s. Raise the upper ratio to at least %(needed)s."
+)
+DIFFERENTIAL_MIN_ABOVE_MAX = _(
+    "The lower differential ratio is above the upper one: lower the first or raise the second."
+)
+ACCOUNT_BELOW_ABOVE_COMMEND = _(
+    "Accountability would start above the commendation level: set “Accountability below” at "
+    "or under “Commended at or above”."
+)
+CANDIDATES_EXACTLY = _("exactly %(n)d candidates")
+CANDIDATES_BETWEEN = _("%(first)d to %(last)d candidates")
+SLATE_ADD_CANDIDATES = ngettext_lazy(
+    "Projects to elect: %(seats)d; the slate needs %(needs)s and has %(n)d. Add %(k)d more "
+    "candidate, or change the number of projects to elect.",
+    "Projects to elect: %(seats)d; the slate needs %(needs)s and has %(n)d. Add %(k)d more "
+    "candidates, or change the number of projects to elect.",
+    "k",
+)
+SLATE_REMOVE_CANDIDATES = ngettext_lazy(
+    "Projects to elect: %(seats)d; the slate needs %(needs)s and has %(n)d. Remove %(k)d "
+    "candidate, or change the number of projects to elect.",
+    "Projects to elect: %(seats)d; the slate needs %(needs)s and has %(n)d. Remove %(k)d "
+    "candidates, or change the number of projects to elect.",
+    "k",
+)
+SLATE_NO_SIZE_FITS = _("No slate fits the rules as they stand: change the rules first.")
+CATEGORY_RULE_IMPOSSIBLE = _(
+    "Each ballot must approve a project of every category, the slate has %(categories)d "
+    "categories, and a ballot may approve at most %(max)d projects: no ballot could be valid. "
+    "Raise the most approvals on one ballot to at least %(categories)d, or drop the rule of "
+    "one project per category."
 )
 SLATE_NEEDS_COMMENT = _("Give your comments when returning the slate.")
 SESSION_NOT_READY_TO_OPEN = _("Voting can be opened only once the slate has been approved.")
@@ -152,6 +192,13 @@ PAPER_SAME_TELLER = _("The two counts must be entered by two different tellers."
 BALLOTS_CHANGED_SINCE_COUNT = _(
     "The stored ballots no longer match those the tellers opened; the result was not "
     "announced. Tell the congress office and check the decision log."
+)
+COUNT_CONFIRM_NOT_NOW = _(
+    "The count is confirmed after the tellers have opened the ballots, before the "
+    "announcement, once."
+)
+COUNT_NOT_CONFIRMED = _(
+    "A teller must check and confirm the count before the result can be announced."
 )
 TRACKER_NOT_FOUND = _("No ballot has this tracker. Check it and try again.")
 BALLOTS_NOT_YOURS = _(

@@ -7,6 +7,7 @@ the ballot view and checked by the service, which refuses anything tampered with
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import messages as vm
 from core.models.meetings import RatingPurpose
 from core.models.voting import SessionKind, SessionMethod
 from core.voting.rules import (
@@ -38,6 +39,45 @@ SCALE_CHOICES = [
     (THREE_LEVEL, _("Satisfied / basically satisfied / unsatisfied")),
     (SCORE_100, _("Score out of 100")),
 ]
+DIFFERENTIAL_HELP = _(
+    "A ratio of (candidates − projects to elect) / projects to elect: 0.2 is 20 %."
+)
+MAX_APPROVALS_FOLLOWED = _(
+    "The most approvals on one ballot followed the projects to elect: now %(n)d."
+)
+
+
+def _number(value):
+    return int(value) if value == int(value) else float(value)
+
+
+def _differential_fields(required: bool = True):
+    return (
+        forms.DecimalField(
+            label=_("Differential ratio: at least"),
+            min_value=0,
+            decimal_places=3,
+            initial=0.2,
+            required=required,
+            help_text=DIFFERENTIAL_HELP,
+        ),
+        forms.DecimalField(
+            label=_("Differential ratio: at most"),
+            min_value=0,
+            decimal_places=3,
+            initial=0.5,
+            required=required,
+            help_text=DIFFERENTIAL_HELP,
+        ),
+    )
+
+
+def _check_differential_order(form, data) -> None:
+    low, high = data.get("differential_min"), data.get("differential_max")
+    if low is not None and high is not None and low > high:
+        form.add_error("differential_max", vm.DIFFERENTIAL_MIN_ABOVE_MAX)
+
+
 DECISION_CHOICES = [("approve", _("Approve the slate")), ("return", _("Return for revision"))]
 
 
@@ -60,6 +100,7 @@ class SessionCreateForm(forms.Form):
         required=False,
         help_text=_("Project vote only; the other rules can be set on the next page."),
     )
+    differential_min, differential_max = _differential_fields(required=False)
 
     def __init__(self, *args, jurisdictions=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,17 +111,27 @@ class SessionCreateForm(forms.Form):
         data = super().clean()
         if data.get("kind") == SessionKind.SELECTION and not data.get("seats"):
             self.add_error("seats", _("Give the number of projects to elect."))
+        _check_differential_order(self, data)
         return data
+
+    def rules(self) -> dict:
+        """The rules given on creation: a project vote's seats and differential."""
+        data = self.cleaned_data
+        if data["kind"] != SessionKind.SELECTION:
+            return {}
+        rules = {"seats": data["seats"]}
+        low, high = data.get("differential_min"), data.get("differential_max")
+        if low is not None or high is not None:
+            rules["differential"] = [
+                _number(low if low is not None else 0.2),
+                _number(high if high is not None else 0.5),
+            ]
+        return rules
 
 
 class SelectionRulesForm(forms.Form):
     seats = forms.IntegerField(label=_("Projects to elect"), min_value=1)
-    differential_min = forms.DecimalField(
-        label=_("Differential ratio: at least"), min_value=0, decimal_places=3, initial=0.2
-    )
-    differential_max = forms.DecimalField(
-        label=_("Differential ratio: at most"), min_value=0, decimal_places=3, initial=0.5
-    )
+    differential_min, differential_max = _differential_fields()
     mode = forms.ChoiceField(label=_("Marks"), choices=MODE_CHOICES)
     max_approvals = forms.IntegerField(
         label=_("Most approvals on one ballot"),
@@ -105,12 +156,31 @@ class SelectionRulesForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notes: list[str] = []
+
+    def clean(self):
+        data = super().clean()
+        _check_differential_order(self, data)
+        self._follow_seats(data)
+        return data
+
+    def _follow_seats(self, data) -> None:
+        """Most approvals follows the seats: when it was the old number of projects to
+        elect (or blank) and the seats change, it becomes the new number, and says so."""
+        old_seats, new_seats = self.initial.get("seats"), data.get("seats")
+        if not old_seats or not new_seats or old_seats == new_seats:
+            return
+        old_max = self.initial.get("max_approvals") or old_seats
+        given = data.get("max_approvals")
+        if old_max == old_seats and given in (None, old_seats):
+            data["max_approvals"] = new_seats
+            self.notes.append(str(MAX_APPROVALS_FOLLOWED % {"n": new_seats}))
+
     def rules(self) -> dict:
         data = self.cleaned_data
-
-        def number(value):
-            return int(value) if value == int(value) else float(value)
-
+        number = _number
         return {
             "seats": data["seats"],
             "differential": [number(data["differential_min"]), number(data["differential_max"])],
@@ -128,7 +198,9 @@ class SelectionRulesForm(forms.Form):
         initial["differential_min"], initial["differential_max"] = rules.get(
             "differential", [0.2, 0.5]
         )
-        initial["max_approvals"] = rules.get("max_approvals")
+        # Blank when it is the number of projects to elect, so that it keeps following it.
+        most = rules.get("max_approvals")
+        initial["max_approvals"] = None if most == rules.get("seats") else most
         initial["min_per_category"] = bool(rules.get("min_per_category"))
         initial["tellers_needed"] = session.tellers_needed
         return initial
@@ -144,12 +216,16 @@ class SatisfactionRulesForm(forms.Form):
     )
     tellers_needed = SelectionRulesForm.base_fields["tellers_needed"]
 
+    def clean(self):
+        data = super().clean()
+        commend_at, account_below = data.get("commend_at"), data.get("account_below")
+        if commend_at is not None and account_below is not None and account_below > commend_at:
+            self.add_error("account_below", vm.ACCOUNT_BELOW_ABOVE_COMMEND)
+        return data
+
     def rules(self) -> dict:
         data = self.cleaned_data
-
-        def number(value):
-            return int(value) if value == int(value) else float(value)
-
+        number = _number
         return {
             "scale": data["scale"],
             "commend_at": number(data["commend_at"]),

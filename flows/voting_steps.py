@@ -1,7 +1,7 @@
 """The voting session's steps, done from the session page: the Party committee's slate
-approval, attendance, the tellers' counting keys, opening and closing (each confirmed
-first), the tellers' opening of the sealed ballots or their paper counts, and the
-announcement.
+approval, attendance, the tellers' counting keys, the tellers' opening of the sealed
+ballots or their paper counts. Opening, closing and the announcement, each confirmed
+first, are in voting_confirm.py (imported here, where the URLs find every step).
 
 Each view reads the session through the scoped selector (404 outside the jurisdiction),
 checks the step's permission and calls one service, which completes the flow's task under
@@ -19,28 +19,23 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core.models.voting import SessionStatus
 from core.selectors import voting as selectors
 from core.services import voting as services
 from core.services.steps import StepRefused
-from core.views.form_errors import apply_errors, error_text
-from core.voting import tally
+from core.views.form_errors import apply_errors
 from core.voting.rules import APPROVE_ONLY
 from permissions import checks
 
 from . import voting_forms as forms
-
-
-def _done_or_refused(request, session, call, success: str):
-    try:
-        call()
-    except StepRefused as refused:
-        flash.error(request, refused.message)
-    except ValidationError as error:
-        flash.error(request, error_text(error))
-    else:
-        flash.success(request, success)
-    return redirect("voting:session", pk=session.pk)
+from .voting_confirm import (  # noqa: F401 (the step views' URLs are all here)
+    REASON_LABELS,
+    _done_or_refused,
+    count_preview,
+    session_announce,
+    session_close,
+    session_confirm_count,
+    session_open,
+)
 
 
 @login_required
@@ -118,105 +113,6 @@ def session_attendance(request, pk):
     )
 
 
-def _confirm_or_do(request, session, *, allowed, call, success, title, explanation, facts):
-    """A step that changes the vote for everyone: GET asks for confirmation with the facts,
-    POST (from that page) does it."""
-    if not allowed:
-        raise PermissionDenied
-    if request.method == "POST":
-        return _done_or_refused(request, session, call, success)
-    return render(
-        request,
-        "voting/confirm_step.html",
-        {"session": session, "title": title, "explanation": explanation, "facts": facts},
-    )
-
-
-@login_required
-def session_open(request, pk):
-    session = selectors.session_for_user(request.user, pk)
-    keys = services.session_tellers(session)
-    return _confirm_or_do(
-        request,
-        session,
-        allowed=checks.can_manage_sessions(request.user, session.jurisdiction),
-        call=lambda: services.session_open(actor=request.user, session=session),
-        success=_("Voting is open."),
-        title=_("Open voting"),
-        explanation=_(
-            "Deputies marked present can vote from now on. Attendance, the slate and the "
-            "tellers' keys can no longer be changed."
-        ),
-        facts=[
-            (_("Deputies on the roster"), services.active_deputies(session.jurisdiction).count()),
-            (_("Deputies present"), services.present_count(session)),
-            (_("Candidates on the slate"), session.candidates.count()),
-            (
-                _("Tellers with counting keys"),
-                "—"
-                if session.is_paper
-                else f"{len(keys)} ({_('any %(k)d can count') % {'k': session.tellers_needed}})",
-            ),
-        ],
-    )
-
-
-@login_required
-def session_close(request, pk):
-    session = selectors.session_for_user(request.user, pk)
-    return _confirm_or_do(
-        request,
-        session,
-        allowed=checks.can_manage_sessions(request.user, session.jurisdiction),
-        call=lambda: services.session_close(actor=request.user, session=session),
-        success=_("Voting is closed."),
-        title=_("Close voting"),
-        explanation=_("No ballot is accepted after this. Deputies who have not voted cannot."),
-        facts=[
-            (_("Ballots issued"), session.ballots_issued),
-            (_("Ballots cast"), session.participations.count()),
-        ],
-    )
-
-
-def count_preview(session):
-    """The engine's count of the opened ballots (or agreeing paper counts), before it is
-    published: for the tellers and the congress office to check."""
-    if session.status != SessionStatus.CLOSED:
-        return None
-    document = services.session_document(session)
-    if document is None:
-        return None
-    result = tally(document)
-    return result
-
-
-@login_required
-def session_announce(request, pk):
-    session = selectors.session_for_user(request.user, pk)
-    preview = count_preview(session)
-    facts = []
-    if preview is not None:
-        facts = [
-            (_("Ballots cast"), preview["ballots_cast"]),
-            (_("Valid ballots"), preview["ballots_valid"]),
-            (_("Vote valid"), _("yes") if preview["valid"] else _("no")),
-        ]
-    return _confirm_or_do(
-        request,
-        session,
-        allowed=checks.can_manage_sessions(request.user, session.jurisdiction),
-        call=lambda: services.session_announce(actor=request.user, session=session),
-        success=_("The result is announced."),
-        title=_("Announce the result"),
-        explanation=_(
-            "The count below becomes the session's result: it is published on the public "
-            "board and every candidate's case moves on."
-        ),
-        facts=facts,
-    )
-
-
 @never_cache
 @login_required
 def session_teller_key(request, pk):
@@ -285,7 +181,10 @@ def session_count(request, pk):
                     )
                     flash.success(
                         request,
-                        _("The ballots are open and counted. Check the count, then announce."),
+                        _(
+                            "The ballots are open and counted. Check the count and confirm it; "
+                            "the congress office can then announce it."
+                        ),
                     )
             except StepRefused as refused:
                 flash.error(request, refused.message)
@@ -298,7 +197,14 @@ def session_count(request, pk):
     return render(
         request,
         "voting/count.html",
-        {"form": form, "fallback": fallback, "session": session, "keys": keys},
+        {
+            "form": form,
+            "fallback": fallback,
+            "session": session,
+            "keys": keys,
+            "sealed": session.sealed_ballots.count(),
+            "cast": session.participations.count(),
+        },
         status=status,
     )
 

@@ -129,6 +129,17 @@ class VotingSession(models.Model):
         _("hash of the counted ballots"), max_length=64, blank=True, editable=False
     )
     unsealed_at = models.DateTimeField(_("ballots opened"), null=True, blank=True)
+    # A teller checked the opened ballots' count and confirmed it; only then may the
+    # congress office announce it (a paper count is confirmed by two agreeing entries).
+    count_confirmed_at = models.DateTimeField(_("count confirmed"), null=True, blank=True)
+    count_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("count confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -15,25 +15,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.models.meetings import RatingPurpose
-from core.models.voting import SessionKind, SessionStatus
+from core.models.voting import SessionKind
 from core.selectors import voting as selectors
+from core.selectors.differential import candidates_needed
+from core.selectors.session_guide import session_guide
 from core.services import voting as services
 from core.services.steps import StepRefused
-from core.views.form_errors import apply_errors, error_text
+from core.views.form_errors import apply_errors
 from flows import voting_forms as forms
-from flows.voting_steps import count_preview
+from flows.voting_confirm import REASON_LABELS, count_preview
 from permissions import checks
 from permissions.scope import home_jurisdictions
-
-REASON_LABELS = {
-    "teller_mismatch": gettext_lazy("The two tellers' counts differ."),
-    "quorum_not_met": gettext_lazy("Not more than half of the deputies were present."),
-    "more_ballots_than_issued": gettext_lazy("More ballots came back than were issued."),
-    "impossible_counts": gettext_lazy("The paper counts are impossible."),
-}
 
 
 def _managed_jurisdictions(user):
@@ -61,7 +55,7 @@ def session_new(request):
     form = forms.SessionCreateForm(request.POST or None, jurisdictions=jurisdictions)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        rules = {"seats": data["seats"]} if data["kind"] == SessionKind.SELECTION else {}
+        rules = form.rules()
         try:
             session = services.session_create(
                 actor=request.user,
@@ -102,18 +96,16 @@ def session_detail(request, pk):
     present = services.present_count(session)
     entries = services.paper_entries(session) if session.is_paper else []
     agree = len(entries) == 2 and entries[0].entry == entries[1].entry
-    slate_problem = None
-    if candidates and session.status == SessionStatus.DRAFT:
-        try:
-            services.check_slate_differential(session, len(candidates))
-        except ValidationError as error:
-            slate_problem = error_text(error)
+    steps = _open_steps(session)
+    guide = session_guide(session, steps)
     context = {
         "session": session,
         "candidates": candidates,
         "present": present,
         "ballots_cast": session.participations.count() if not session.is_paper else None,
-        "steps": _open_steps(session),
+        "steps": steps,
+        "awaits_confirmation": services.count_awaits_confirmation(session),
+        "guide": guide,
         "can_manage": checks.can_manage_sessions(user, session.jurisdiction),
         "can_approve": checks.can_approve_slate(user, session),
         "can_teller": checks.can_enter_paper_count(user, session),
@@ -125,13 +117,14 @@ def session_detail(request, pk):
         "preview": count_preview(session)
         if checks.can_manage_sessions(user, session.jurisdiction)
         or checks.can_count_ballots(user, session)
+        or checks.can_enter_paper_count(user, session)
         else None,
         "counted_trackers": session.counted_trackers.values_list("tracker", flat=True)
         if session.is_announced
         else [],
         "entries": entries,
         "entries_agree": agree,
-        "slate_problem": slate_problem,
+        "slate_problem": guide.slate_problem,
         "rows": selectors.result_rows(session),
         "reason_label": REASON_LABELS.get((session.result or {}).get("reason")),
         "runoffs": session.runoffs.all(),
@@ -161,11 +154,18 @@ def session_rules(request, pk):
             apply_errors(form, error)
         else:
             flash.success(request, _("Rules saved."))
+            for note in getattr(form, "notes", ()):
+                flash.info(request, note)
             return redirect("voting:session", pk=session.pk)
     return render(
         request,
-        "core/form_page.html",
-        {"form": form, "title": _("Rules of “%(t)s”") % {"t": session.title}},
+        "voting/rules_form.html",
+        {
+            "form": form,
+            "session": session,
+            "title": _("Rules of “%(t)s”") % {"t": session.title},
+            "followed_note": forms.MAX_APPROVALS_FOLLOWED,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -182,6 +182,12 @@ def session_slate(request, pk):
         projects=eligible,
         initial={"projects": current or [str(p.pk) for p in eligible]},
     )
+    if session.is_selection:
+        needs = candidates_needed(session.rules["seats"], session.rules["differential"])
+        if needs:
+            form.fields["projects"].help_text = _(
+                "Projects to elect: %(seats)s; the differential ratio allows %(needs)s."
+            ) % {"seats": session.rules["seats"], "needs": needs}
     if request.method == "POST" and form.is_valid():
         try:
             services.session_build_slate(

@@ -25,6 +25,11 @@ patterns = [
     path("work/sessions/<int:pk>/paper/", steps.session_paper, name="session_paper"),
     path("work/sessions/<int:pk>/key/", steps.session_teller_key, name="session_teller_key"),
     path("work/sessions/<int:pk>/count/", steps.session_count, name="session_count"),
+    path(
+        "work/sessions/<int:pk>/confirm-count/",
+        steps.session_confirm_count,
+        name="session_confirm_count",
+    ),
     path("work/sessions/<int:pk>/print/", views.session_print, name="session_print"),
     path("work/sessions/<int:pk>/sheet/", views.session_sheet, name="session_sheet"),
     path("work/sessions/<int:pk>/ballots.json", views.session_export, name="session_export"),

@@ -124,6 +124,7 @@ def announce(world, session, deputies):
             second.pk: TELLER_PASSPHRASES["teller3"],
         },
     )
+    voting_services.session_confirm_count(actor=first, session=session)
     voting_services.session_announce(actor=congress, session=session)
 
 

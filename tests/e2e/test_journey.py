@@ -88,7 +88,8 @@ def open_from_case(page, project):
 
 
 def session_button(page, session_pk, action):
-    """Follow one of the session page's steps (open, close, announce) and confirm it."""
+    """Follow one of the session page's steps (open, close, confirm-count, announce) and
+    confirm it."""
     page.goto(f"{page.base}/work/sessions/{session_pk}/")
     page.locator(f"a[href$='/work/sessions/{session_pk}/{action}/']").click()
     page.wait_for_url(re.compile(rf"/work/sessions/{session_pk}/{action}/$"))
@@ -134,6 +135,8 @@ def tellers_count(new_page, session_pk):
     page.locator("main button[value=open]").click()
     page.wait_for_url(re.compile(rf"/work/sessions/{session_pk}/$"))
     assert not page.locator(".msg-error").count(), page.locator(".msg-error").inner_text()
+    # the teller checks the count on the session page and confirms it for the announcement
+    session_button(page, session_pk, "confirm-count")
     page.context.close()
 
 

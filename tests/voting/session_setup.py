@@ -97,8 +97,11 @@ def cast_all(session: VotingSession, ballots: list[dict]) -> list[str]:
     ]
 
 
-def count(world, session: VotingSession, tellers=(Role.TELLER, "teller2")) -> VotingSession:
-    """k tellers open the sealed ballots of a closed session with their passphrases."""
+def count(
+    world, session: VotingSession, tellers=(Role.TELLER, "teller2"), *, confirm: bool = True
+) -> VotingSession:
+    """k tellers open the sealed ballots of a closed session with their passphrases; the
+    first then confirms the count (unless told not to), so that it can be announced."""
     code = session.jurisdiction.code
     users = [world.users[(code, key)] for key in tellers]
     services.session_count(
@@ -106,6 +109,8 @@ def count(world, session: VotingSession, tellers=(Role.TELLER, "teller2")) -> Vo
         session=session,
         passphrases={u.pk: PASSPHRASES[key] for u, key in zip(users, tellers, strict=True)},
     )
+    if confirm:
+        services.session_confirm_count(actor=users[0], session=session)
     session.refresh_from_db()
     return session
 

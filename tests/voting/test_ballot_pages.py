@@ -427,6 +427,14 @@ def test_the_session_pages_walk_a_vote(world, client, make_case):
     client.force_login(congress)
     preview = client.get(reverse("voting:session", args=[session.pk]))
     assert preview.context["preview"]["ballots_cast"] == 6
+    # a teller checks the count and confirms it before the congress office announces it
+    refused = client.post(reverse("voting:session_announce", args=[session.pk]), follow=True)
+    assert str(vm.COUNT_NOT_CONFIRMED) in refused.content.decode()
+    client.force_login(teller)
+    confirm_url = reverse("voting:session_confirm_count", args=[session.pk])
+    assert client.get(confirm_url).status_code == 200
+    assert client.post(confirm_url).status_code == 302
+    client.force_login(congress)
     client.post(reverse("voting:session_announce", args=[session.pk]))
     session.refresh_from_db()
     assert session.status == SessionStatus.ANNOUNCED

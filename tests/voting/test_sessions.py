@@ -189,13 +189,21 @@ def test_a_slate_outside_the_differential_is_refused_naming_ratio_and_bounds(wor
     with pytest.raises(ValidationError) as refused:
         services.session_build_slate(actor=congress(world), session=session, projects=projects)
     message = refused.value.message_dict["candidates"][0]
-    assert message == str(vm.SLATE_OUTSIDE_DIFFERENTIAL) % {
+    # what to do first, in plain words; the ratio and its bounds after it, as context
+    plain = vm.SLATE_ADD_CANDIDATES % {
+        "seats": 2,
+        "needs": vm.CANDIDATES_EXACTLY % {"n": 3},
+        "n": 2,
+        "k": 1,
+    }
+    context = str(vm.SLATE_OUTSIDE_DIFFERENTIAL) % {
         "candidates": 2,
         "seats": 2,
         "ratio": "0",
         "low": 0.2,
         "high": 0.5,
     }
+    assert message == f"{plain} {context}"
     assert "0.2" in message and "0.5" in message
     assert not session.candidates.exists()
 

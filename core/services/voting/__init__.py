@@ -15,6 +15,7 @@ from .ballots import (
     engine_candidates,
     tracker_status,
 )
+from .confirmation import count_awaits_confirmation, session_confirm_count
 from .counting import (
     ballots_export,
     paper_entries,
@@ -26,7 +27,15 @@ from .counting import (
     session_fallback_to_paper,
 )
 from .guards import SELECTION_MARKS, BallotRefused, active_deputies, present_count
-from .rules import check_slate_differential, normalise_rules
+from .rules import (
+    candidates_needed,
+    category_rule_problem,
+    check_slate_categories,
+    check_slate_differential,
+    no_slate_fits_message,
+    normalise_rules,
+    slate_differential_problem,
+)
 from .sessions import (
     check_slate_ready,
     eligible_projects,
@@ -49,10 +58,15 @@ __all__ = [
     "ballot_precheck",
     "ballots_export",
     "check_marks",
+    "candidates_needed",
+    "category_rule_problem",
+    "check_slate_categories",
     "check_slate_differential",
     "check_slate_ready",
+    "count_awaits_confirmation",
     "eligible_projects",
     "engine_candidates",
+    "no_slate_fits_message",
     "normalise_rules",
     "paper_entries",
     "paper_entry_submit",
@@ -62,6 +76,7 @@ __all__ = [
     "session_approve_slate",
     "session_build_slate",
     "session_close",
+    "session_confirm_count",
     "session_count",
     "session_create",
     "session_document",
@@ -71,6 +86,7 @@ __all__ = [
     "session_set_rules",
     "session_submit_slate",
     "session_tellers",
+    "slate_differential_problem",
     "teller_key_set",
     "tracker_status",
 ]

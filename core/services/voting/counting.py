@@ -270,13 +270,14 @@ def _document_digest(document: dict) -> str:
 def session_announce(*, actor, session: VotingSession) -> VotingSession:
     """Count with the engine and announce; release every decided candidate case.
 
-    An electronic vote is announced once its ballots are opened; a paper one once both
-    tellers' counts are in and agree. A void vote (quorum, more ballots than issued,
-    impossible counts) is announced void and releases nothing: the candidates keep waiting
-    for a new vote. Otherwise each candidate case's waiting step is released (project vote:
-    elected or not, with its votes and rank; satisfaction vote: rate or mean and band).
-    Candidates tied across the last seat under the runoff policy are not released: a
-    follow-up session on them opens for the remaining seats.
+    An electronic vote is announced once its ballots are opened and a teller has
+    confirmed the count; a paper one once both tellers' counts are in and agree. A void
+    vote (quorum, more ballots than issued, impossible counts) is announced void and
+    releases nothing: the candidates keep waiting for a new vote. Otherwise each candidate
+    case's waiting step is released (project vote: elected or not, with its votes and
+    rank; satisfaction vote: rate or mean and band). Candidates tied across the last seat
+    under the runoff policy are not released: a follow-up session on them opens for the
+    remaining seats.
     """
     flow = voting_flow()
     with task_step(
@@ -294,6 +295,8 @@ def session_announce(*, actor, session: VotingSession) -> VotingSession:
             raise StepRefused(str(error)) from None
         if result["reason"] == TELLER_MISMATCH:
             raise StepRefused(vm.PAPER_TELLERS_DISAGREE)
+        if not session.is_paper and session.count_confirmed_at is None:
+            raise StepRefused(vm.COUNT_NOT_CONFIRMED)
         digest = _document_digest(document)
         if session.is_paper:
             _destroy_sealed(session)  # an electronic vote counted on paper instead

@@ -40,7 +40,7 @@ from .guards import (
     step_task,
     voting_flow,
 )
-from .rules import check_slate_differential, normalise_rules
+from .rules import check_slate_categories, check_slate_differential, normalise_rules
 from .tellers import seal_session_open
 
 logger = logging.getLogger(__name__)
@@ -136,6 +136,7 @@ def session_set_rules(
     n_candidates = session.candidates.count()
     if n_candidates:
         check_slate_differential(session, n_candidates)
+        check_slate_categories(session, _categories_on_slate(session))
     save_with_reason(session, actor=actor, reason=_("Rules set"))
     audit_record(
         actor=actor,
@@ -146,6 +147,10 @@ def session_set_rules(
         data={"rules": rules, "tellers_needed": session.tellers_needed},
     )
     return session
+
+
+def _categories_on_slate(session: VotingSession) -> int:
+    return session.candidates.values("category_id").distinct().count()
 
 
 def eligible_projects(session: VotingSession):
@@ -205,6 +210,7 @@ def session_build_slate(*, actor, session: VotingSession, projects=None) -> Voti
     if not chosen:
         raise ValidationError({"projects": vm.SLATE_EMPTY})
     check_slate_differential(session, len(chosen))
+    check_slate_categories(session, len({p.category_id for p in chosen}))
     for old in session.candidates.all():
         old._history_user = actor
         old._change_reason = _("Slate rebuilt")
@@ -241,6 +247,7 @@ def check_slate_ready(session: VotingSession) -> None:
     if not n_candidates:
         raise ValidationError({"candidates": vm.SLATE_EMPTY})
     check_slate_differential(session, n_candidates)
+    check_slate_categories(session, _categories_on_slate(session))
     # the jurisdiction's slate policy: the offices' signatures, the special collection
     from core.services.slate import check_slate_policy
 
