@@ -66,9 +66,36 @@ def can_take_task(user, task) -> bool:
         return False
     if task.flow_task_type != "HUMAN" or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
         return False
-    if task.owner_id:
-        return task.owner_id == user.pk
-    return task.flow_task.can_assign(user, task)
+    if task.owner_id and task.owner_id != user.pk:
+        return False
+    if not task.owner_id and not task.flow_task.can_assign(user, task):
+        return False
+    session = _session_of(task)
+    return session is None or can_act_on_session_step(user, session, task.flow_task.name)
+
+
+def _session_of(task):
+    """The voting session a task belongs to, or None for a project case's task."""
+    from core.models.voting import VotingProcess
+
+    process = task.process
+    if isinstance(process, VotingProcess):
+        return process.session
+    if task.flow_task.flow_class.process_class is not VotingProcess:
+        return None
+    return process.votingprocess.session
+
+
+def can_act_on_session_step(user, session, step_name: str) -> bool:
+    """The session's own rule for one of its steps, beyond the step permission: the
+    Party committee office approves a slate it did not build, a teller who does not run
+    the session opens the ballots, the congress office does the rest. The queue reads the
+    same rule as a filter (core.selectors.tasks.session_steps_refused_q)."""
+    if step_name == "approve_slate":
+        return can_approve_slate(user, session)
+    if step_name == "count_ballots":
+        return can_count_ballots(user, session)
+    return can_manage_sessions(user, session.jurisdiction)
 
 
 def can_release_task(user, task) -> bool:

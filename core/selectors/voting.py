@@ -3,12 +3,14 @@
 Public reads show a session only once it has been announced.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 
 from core.models import Deputy
 from core.models.voting import (
     ANNOUNCED_STATUSES,
+    Attendance,
+    Participation,
     SessionMethod,
     SessionStatus,
     VotingSession,
@@ -70,6 +72,31 @@ def ballot_sessions_for_user(user):
         .select_related("jurisdiction")
         .annotate(has_voted=Count("participations", filter=Q(participations__deputy__user=user)))
         .order_by("-opened_at", "-pk")
+    )
+
+
+def open_votes_for(user):
+    """The open electronic votes the user still owes, as a deputy marked present in a
+    jurisdiction they read: those without their "has voted" record (participation says
+    who took part, never how). Oldest opened first."""
+    if not user.is_authenticated or not user.is_active:
+        return VotingSession.objects.none()
+    present = Attendance.objects.filter(
+        session=OuterRef("pk"),
+        present=True,
+        deputy__user=user,
+        deputy__active=True,
+        deputy__jurisdiction=OuterRef("jurisdiction"),
+    )
+    voted = Participation.objects.filter(session=OuterRef("pk"), deputy__user=user)
+    return (
+        VotingSession.objects.filter(
+            jurisdiction_q(user), status=SessionStatus.OPEN, method=SessionMethod.ELECTRONIC
+        )
+        .filter(Exists(present))
+        .exclude(Exists(voted))
+        .select_related("jurisdiction")
+        .order_by("opened_at", "pk")
     )
 
 

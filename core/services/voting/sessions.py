@@ -33,6 +33,7 @@ from ..audit import audit_record
 from ..history import create_with_reason, save_with_reason
 from ..meetings import RATED_DURING_YEAR, projects_heard
 from ..steps import StepRefused, task_step
+from . import notices
 from .guards import (
     active_deputies,
     lock_session,
@@ -233,6 +234,7 @@ def session_build_slate(*, actor, session: VotingSession, projects=None) -> Voti
         summary=_("Slate of %(n)d projects") % {"n": len(chosen)} + f" · {session.title}",
         data={"projects": [[p.pk, p.title] for p in chosen]},
     )
+    notices.slate_sent_notice(session)  # when the approval step is open (not in revision)
     return session
 
 
@@ -247,6 +249,7 @@ def check_slate_ready(session: VotingSession) -> None:
     check_slate_policy(session)
 
 
+@transaction.atomic
 def session_approve_slate(
     *, actor, session: VotingSession, approved: bool = True, comment: str = ""
 ) -> VotingSession:
@@ -286,9 +289,11 @@ def session_approve_slate(
             "comment": comment,
             "candidates": list(session.candidates.values_list("project_id", flat=True)),
         }
+    notices.slate_decided_notice(session, approved=approved, comment=comment)
     return session
 
 
+@transaction.atomic
 def session_submit_slate(*, actor, session: VotingSession) -> VotingSession:
     """The congress office sends a revised slate back to the Party committee office."""
     flow = voting_flow()
@@ -301,6 +306,7 @@ def session_submit_slate(*, actor, session: VotingSession) -> VotingSession:
         activation.task.data = {
             "candidates": list(session.candidates.values_list("project_id", flat=True))
         }
+    notices.slate_sent_notice(session)
     return session
 
 
@@ -364,6 +370,7 @@ def session_record_attendance(*, actor, session: VotingSession, present) -> Voti
     return session
 
 
+@transaction.atomic
 def session_open(*, actor, session: VotingSession) -> VotingSession:
     """Open voting. The number of deputies is taken from the roster now; more than half
     must be present, and every present deputy is issued one ballot. An electronic vote
@@ -404,10 +411,12 @@ def session_open(*, actor, session: VotingSession) -> VotingSession:
             "tellers_needed": session.tellers_needed,
             "public_key": session.public_key,
         }
+    notices.vote_opened_notice(session)
     logger.info("Voting session %s opened", session.pk)
     return session
 
 
+@transaction.atomic
 def session_close(*, actor, session: VotingSession) -> VotingSession:
     """Close voting. Waits for every ballot being cast to commit; a ballot arriving
     later is refused. The sealed ballots stay sealed until the tellers open them."""
@@ -423,5 +432,8 @@ def session_close(*, actor, session: VotingSession) -> VotingSession:
         save_with_reason(session, actor=actor, reason=_("Voting closed"))
         sealed = session.sealed_ballots.count()
         activation.task.data = {"sealed_ballots": sealed, "voted": session.participations.count()}
+    notices.vote_closed(session)
+    if not session.is_paper:
+        notices.ballots_sealed_notice(session)
     logger.info("Voting session %s closed with %d sealed ballots", session.pk, sealed)
     return session
