@@ -18,8 +18,10 @@ from functools import partial
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from viewflow.workflow.models import Task
 
+from .suggestions import waiting_to_be_routed
 from .tasks import _inbox_q, queue_q, scope_q, session_steps_refused_q
 from .voting import open_votes_for
 
@@ -33,7 +35,8 @@ def _key(user_pk) -> str:
 
 def count_tasks(user) -> dict:
     """The two counts, uncached: the inbox's steps and open votes the user still owes,
-    and the queue's steps; three COUNT queries over indexed filters."""
+    and the queue's steps and suggestions waiting to be routed; narrow COUNT queries over
+    indexed filters."""
     base = Task.objects.filter(scope_q(user, work=True))
     inbox = base.filter(_inbox_q(user)).count() + open_votes_for(user).count()
     allowed = queue_q(user)
@@ -44,6 +47,7 @@ def count_tasks(user) -> dict:
         if allowed is not None
         else 0
     )
+    queue += waiting_to_be_routed(user, today=timezone.localdate()).count()
     return {"inbox": inbox, "queue": queue}
 
 

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,11 +19,13 @@ from django.views.decorators.http import require_POST
 from core import inbox_messages as messages
 from core.filters.tasks import TaskFilter, human_steps
 from core.selectors import tasks as task_selectors
+from core.selectors.suggestions import waiting_to_be_routed
 from core.selectors.voting import open_votes_for
 from core.services.inbox import CLAIM_LIMIT, tasks_claim
 from core.services.steps import StepRefused
 
 PAGE_SIZE = 25
+WAITING_SHOWN = 50  # suggestions waiting to be routed, shown above the queue's steps
 
 
 class CountedPaginator(Paginator):
@@ -84,7 +87,7 @@ def row_of(task) -> Row:
     )
 
 
-def _task_page(request, qs, *, title, tab, votes=()):
+def _task_page(request, qs, *, title, tab, votes=(), waiting=()):
     filters = TaskFilter(request.GET or None, queryset=qs, user=request.user)
     valid = filters.is_valid() if filters.is_bound else True
     if valid:
@@ -117,6 +120,7 @@ def _task_page(request, qs, *, title, tab, votes=()):
             "filtered": filtered,
             "claim_limit": CLAIM_LIMIT,
             "votes": votes,
+            "waiting": waiting,
         },
         status=200 if valid else 400,
     )
@@ -135,8 +139,13 @@ def inbox(request):
 
 @login_required
 def queue(request):
+    waiting = waiting_to_be_routed(request.user, today=timezone.localdate())[:WAITING_SHOWN]
     return _task_page(
-        request, task_selectors.queue(request.user, work=True), title=_("Queue"), tab="queue"
+        request,
+        task_selectors.queue(request.user, work=True),
+        title=_("Queue"),
+        tab="queue",
+        waiting=list(waiting),
     )
 
 
