@@ -23,7 +23,7 @@ from viewflow.workflow.models import Task
 
 from .suggestions import waiting_to_be_routed
 from .tasks import _inbox_q, queue_q, scope_q, session_steps_refused_q
-from .voting import open_votes_for
+from .voting import keys_to_set_for, open_votes_for
 
 NAV_COUNTS_SECONDS = 30  # settings.NAV_COUNTS_SECONDS overrides it (0: never cached)
 logger = logging.getLogger(__name__)
@@ -34,11 +34,15 @@ def _key(user_pk) -> str:
 
 
 def count_tasks(user) -> dict:
-    """The two counts, uncached: the inbox's steps and open votes the user still owes,
-    and the queue's steps and suggestions waiting to be routed; narrow COUNT queries over
-    indexed filters."""
+    """The two counts, uncached: the inbox's steps, the open votes and the counting
+    passphrases the user still owes, and the queue's steps and suggestions waiting to be
+    routed; narrow COUNT queries over indexed filters."""
     base = Task.objects.filter(scope_q(user, work=True))
-    inbox = base.filter(_inbox_q(user)).count() + open_votes_for(user).count()
+    inbox = (
+        base.filter(_inbox_q(user)).count()
+        + open_votes_for(user).count()
+        + keys_to_set_for(user).count()
+    )
     allowed = queue_q(user)
     queue = (
         base.filter(allowed, status="NEW", flow_task_type="HUMAN")

@@ -13,6 +13,7 @@ from core.models.voting import (
     Participation,
     SessionMethod,
     SessionStatus,
+    TellerKey,
     VotingSession,
 )
 from permissions.scope import jurisdiction_q
@@ -97,6 +98,35 @@ def open_votes_for(user):
         .exclude(Exists(voted))
         .select_related("jurisdiction")
         .order_by("opened_at", "pk")
+    )
+
+
+def keys_to_set_for(user):
+    """The electronic sessions, not yet open, for which the user as a teller still owes
+    their counting passphrase: in a jurisdiction where they count ballots and do not run
+    the sessions, and not created or built by them (permissions.checks.can_count_ballots,
+    read as a filter). Oldest first."""
+    from .tasks import _object_permissions
+
+    if not user.is_authenticated or not user.is_active or user.is_superuser:
+        return VotingSession.objects.none()
+    held = _object_permissions(user)
+    places = held.get("core.count_ballots", set()) - held.get("core.manage_sessions", set())
+    if not places:
+        return VotingSession.objects.none()
+    mine = TellerKey.objects.filter(session=OuterRef("pk"), teller=user)
+    return (
+        VotingSession.objects.filter(
+            jurisdiction_q(user),
+            jurisdiction_id__in=sorted(int(pk) for pk in places),
+            method=SessionMethod.ELECTRONIC,
+            status__in=(SessionStatus.DRAFT, SessionStatus.SLATE_APPROVED),
+        )
+        .exclude(created_by=user)
+        .exclude(slate_built_by=user)
+        .exclude(Exists(mine))
+        .select_related("jurisdiction")
+        .order_by("created", "pk")
     )
 
 

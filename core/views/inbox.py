@@ -1,6 +1,7 @@
 """The inbox and the queue: filtered, searched, counted per step, sorted by due date;
 several queue steps taken at once. Both list a project case's steps and a voting
-session's; the inbox shows a deputy's open votes above them."""
+session's; the inbox shows a deputy's open votes and a teller's counting passphrases to
+set above them, the queue the suggestions waiting to be routed."""
 
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from core import inbox_messages as messages
 from core.filters.tasks import TaskFilter, human_steps
 from core.selectors import tasks as task_selectors
 from core.selectors.suggestions import waiting_to_be_routed
-from core.selectors.voting import open_votes_for
+from core.selectors.voting import keys_to_set_for, open_votes_for
 from core.services.inbox import CLAIM_LIMIT, tasks_claim
 from core.services.steps import StepRefused
 
@@ -87,7 +88,7 @@ def row_of(task) -> Row:
     )
 
 
-def _task_page(request, qs, *, title, tab, votes=(), waiting=()):
+def _task_page(request, qs, *, title, tab, votes=(), keys=(), waiting=()):
     filters = TaskFilter(request.GET or None, queryset=qs, user=request.user)
     valid = filters.is_valid() if filters.is_bound else True
     if valid:
@@ -120,6 +121,7 @@ def _task_page(request, qs, *, title, tab, votes=(), waiting=()):
             "filtered": filtered,
             "claim_limit": CLAIM_LIMIT,
             "votes": votes,
+            "keys": keys,
             "waiting": waiting,
         },
         status=200 if valid else 400,
@@ -134,6 +136,7 @@ def inbox(request):
         title=_("My inbox"),
         tab="inbox",
         votes=list(open_votes_for(request.user)),
+        keys=list(keys_to_set_for(request.user)),
     )
 
 

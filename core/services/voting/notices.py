@@ -1,5 +1,6 @@
 """Who is told what, as a voting session moves: each step's holders when the step becomes
-theirs, the present deputies when voting opens.
+theirs, the tellers when the slate is approved (their counting passphrases), the present
+deputies when voting opens.
 
 Every notice goes through `notify` (in-app with the step's transaction, e-mail after
 commit through the outbox), once per step or per session. A notice to deputies names the
@@ -16,7 +17,7 @@ from core.models.calendar import NotificationKind
 from core.models.voting import SessionMethod, VotingSession
 from core.selectors import task_counts
 from core.selectors.calendar import responsible_users
-from permissions.checks import can_act_on_session_step
+from permissions.checks import can_act_on_session_step, can_count_ballots
 
 from ..notifications import notify
 from ..steps import open_task
@@ -78,6 +79,7 @@ def slate_decided_notice(session: VotingSession, *, approved: bool, comment: str
     congress office's next), or returned it (to revise)."""
     flow = voting_flow()
     if approved:
+        keys_wanted_notice(session)
         return step_opened_notice(
             session,
             flow.open_session,
@@ -104,6 +106,50 @@ def ballots_sealed_notice(session: VotingSession) -> list:
     )
 
 
+def tellers_of(session: VotingSession) -> list:
+    """The jurisdiction's tellers who may count the session (not those who run it)."""
+    from guardian.shortcuts import get_users_with_perms
+
+    users = get_users_with_perms(
+        session.jurisdiction, with_group_users=False, only_with_perms_in=["count_ballots"]
+    )
+    return [
+        user
+        for user in users.filter(is_active=True).order_by("pk")
+        if can_count_ballots(user, session)
+    ]
+
+
+def tellers_changed(session: VotingSession) -> None:
+    """A session the tellers owe a counting passphrase for appeared or opened: their
+    inboxes change from their next page."""
+    if session.method != SessionMethod.ELECTRONIC:
+        return
+    ids = [u.pk for u in tellers_of(session)]
+    transaction.on_commit(lambda: task_counts.forget_many(ids))
+
+
+def keys_wanted_notice(session: VotingSession) -> list:
+    """The slate is approved: the tellers who have not set their counting passphrase are
+    asked to, before voting opens."""
+    if session.method != SessionMethod.ELECTRONIC:
+        return []
+    have = set(session.teller_keys.values_list("teller_id", flat=True))
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {
+            "step": _("Your counting passphrase"),
+            "session": session.title,
+            "note": _("Set it before voting opens: the ballots are sealed to the tellers' keys."),
+        }
+    return notify(
+        event_key=f"teller-keys:{session.pk}",
+        recipients=[u for u in tellers_of(session) if u.pk not in have],
+        kind=NotificationKind.SESSION_STEP,
+        params=params,
+        url=reverse("voting:session_teller_key", kwargs={"pk": session.pk}),
+    )
+
+
 def present_deputy_users(session: VotingSession) -> list:
     """The accounts of the deputies marked present at the session (in the roster)."""
     from django.contrib.auth import get_user_model
@@ -127,6 +173,7 @@ def vote_opened_notice(session: VotingSession) -> list:
     inbox shows the vote from their next page."""
     users = present_deputy_users(session)
     transaction.on_commit(lambda: task_counts.forget_many([u.pk for u in users]))
+    tellers_changed(session)  # no passphrase is owed once voting is open
     if session.method != SessionMethod.ELECTRONIC:
         return []  # a paper vote is cast in the hall
     with translation.override(settings.LANGUAGE_CODE):

@@ -114,6 +114,7 @@ def session_create(
         data={"kind": kind, "method": method, "year": year, "rules": rules, "purpose": purpose},
     )
     voting_flow().create.run(session=session, actor=actor)
+    notices.tellers_changed(session)  # a counting passphrase is owed
     return session
 
 
