@@ -340,3 +340,24 @@ def test_a_teller_opens_the_sealed_ballots_from_the_queue(fresh_world, new_page)
     assert page.locator(".msg-success").count() == 1
     click_nav(page, "待领取")
     assert page.locator("tbody tr", has_text=session.title).count() == 0
+
+
+def test_a_teller_sets_the_counting_passphrase_from_the_inbox(fresh_world, new_page):
+    session, _projects = voting_session(fresh_world)
+    page = signed_in(new_page, "qh.dh.teller")
+    assert page.locator("nav.mainnav a", has_text="我的待办").locator(".badge").inner_text() == "1"
+    click_nav(page, "我的待办")
+    owed = page.locator("section.teller-keys")
+    assert session.title in owed.inner_text()
+    assert axe_violations(page) == []
+    owed.get_by_role("link").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/work/sessions/{session.pk}/key/")
+    assert axe_violations(page) == []
+    page.fill("input[name=passphrase]", "first-day-count-2026")
+    page.fill("input[name=confirm]", "first-day-count-2026")
+    page.locator("main form button.primary[type=submit]").first.click()
+    page.wait_for_url(re.compile(rf"/work/sessions/{session.pk}/$"))
+    assert page.locator(".msg-success").count() == 1
+    click_nav(page, "我的待办")
+    assert page.locator("section.teller-keys").count() == 0
