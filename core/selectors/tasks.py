@@ -4,8 +4,9 @@ viewflow's own task lists filter only by flow class; here every query adds the
 jurisdiction scope, so a clerk never sees a sibling jurisdiction's task.
 
 Two flows have human steps: a project case's (ProjectFlow) and a voting session's
-(VotingSessionFlow). The web inbox and queue list both (`work=True`); the case pages,
-the step page and the API read the project cases' steps only.
+(VotingSessionFlow). The web inbox, queue and archive list both (`work=True`), and the
+step page sends a session's step on to the session's own page; the case pages, the bulk
+claim and the API read the project cases' steps only.
 """
 
 from functools import reduce
