@@ -58,8 +58,12 @@ def _connect_task_counts():
     from viewflow.workflow.models import Task
 
     from core.models import RoleAssignment
+    from core.models.voting import Participation
     from core.selectors import task_counts
 
+    post_save.connect(
+        task_counts.participation_changed, sender=Participation, dispatch_uid="nav-voted"
+    )
     for signal in (post_save, post_delete):
         signal.connect(task_counts.task_changed, sender=Task, dispatch_uid="nav-task")
         for model in (UserObjectPermission, RoleAssignment):

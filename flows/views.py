@@ -12,9 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.selectors.tasks import task_for_user
+from core.selectors.tasks import session_of, task_for_user
 from core.services.steps import StepRefused, task_assign, task_release
 from permissions.checks import can_take_task
+
+from .voting_flow import step_url
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -36,8 +38,12 @@ class StepView(LoginRequiredMixin, View):
         from .steps import STEPS
 
         self.task = task_for_user(
-            request.user, kwargs["task_pk"], process_pk=kwargs.get("process_pk")
+            request.user, kwargs["task_pk"], process_pk=kwargs.get("process_pk"), work=True
         )
+        session = session_of(self.task)
+        if session is not None:
+            # a voting session's step is done on the session's own pages
+            return redirect(step_url(session.pk, self.task.flow_task.name))
         self.project = self.task.process.coerced.project
         self.spec = STEPS.get(self.task.flow_task.name)
         if self.spec is None:
@@ -103,7 +109,7 @@ class StepView(LoginRequiredMixin, View):
 
 class TaskAssignView(LoginRequiredMixin, View):
     def post(self, request, task_pk):
-        task = task_for_user(request.user, task_pk)
+        task = task_for_user(request.user, task_pk, work=True)
         try:
             task_assign(actor=request.user, task=task)
         except StepRefused as refused:
@@ -115,7 +121,7 @@ class TaskAssignView(LoginRequiredMixin, View):
 
 class TaskReleaseView(LoginRequiredMixin, View):
     def post(self, request, task_pk):
-        task = task_for_user(request.user, task_pk)
+        task = task_for_user(request.user, task_pk, work=True)
         task_release(actor=request.user, task=task)
         flash.info(request, _("The step is back in the queue."))
         return redirect("core:inbox")

@@ -20,6 +20,21 @@ def session_jurisdiction(process):
     return _session(process).jurisdiction
 
 
+# Where each human step is done: a page of its own, or the session page (which lists what
+# is to do now); every other step of the flow lands on the session page.
+STEP_PAGES = {
+    "approve_slate": "voting:session_approve",
+    "count_ballots": "voting:session_count",
+}
+
+
+def step_url(session_pk: int, step_name: str) -> str:
+    """The page on which a session's step is done."""
+    from django.urls import reverse
+
+    return reverse(STEP_PAGES.get(step_name, "voting:session"), kwargs={"pk": session_pk})
+
+
 def _status(activation) -> str:
     # Read afresh: the service saved its own locked copy of the session, not the one
     # cached on the process.

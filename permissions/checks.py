@@ -66,9 +66,14 @@ def can_take_task(user, task) -> bool:
         return False
     if task.flow_task_type != "HUMAN" or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
         return False
-    if task.owner_id:
-        return task.owner_id == user.pk
-    return _holds_task_permission(user, task) or task.flow_task.can_assign(user, task)
+    if task.owner_id and task.owner_id != user.pk:
+        return False
+    if not task.owner_id and not (
+        _holds_task_permission(user, task) or task.flow_task.can_assign(user, task)
+    ):
+        return False
+    session = _session_of(task)
+    return session is None or can_act_on_session_step(user, session, task.flow_task.name)
 
 
 def _holds_task_permission(user, task) -> bool:
@@ -88,6 +93,31 @@ def _holds_task_permission(user, task) -> bool:
         content_type_id=task.owner_permission_content_type_id,
         object_pk=task.owner_permission_obj_pk,
     ).exists()
+
+
+def _session_of(task):
+    """The voting session a task belongs to, or None for a project case's task (known
+    from its flow, without reading the process)."""
+    from core.models.voting import VotingProcess
+
+    if task.flow_task.flow_class.process_class is not VotingProcess:
+        return None
+    process = task.process
+    if isinstance(process, VotingProcess):
+        return process.session
+    return process.votingprocess.session
+
+
+def can_act_on_session_step(user, session, step_name: str) -> bool:
+    """The session's own rule for one of its steps, beyond the step permission: the
+    Party committee office approves a slate it did not build, a teller who does not run
+    the session opens the ballots, the congress office does the rest. The queue reads the
+    same rule as a filter (core.selectors.tasks.session_steps_refused_q)."""
+    if step_name == "approve_slate":
+        return can_approve_slate(user, session)
+    if step_name == "count_ballots":
+        return can_count_ballots(user, session)
+    return can_manage_sessions(user, session.jurisdiction)
 
 
 def can_release_task(user, task) -> bool:

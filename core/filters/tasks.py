@@ -1,5 +1,6 @@
 """Filters of the inbox and the queue: by step, jurisdiction, category and year, and a
-search by title, receipt code or case number.
+search by title, receipt code or case number. A voting session's steps are filtered by
+the session's jurisdiction, year and title (a category belongs to a project only).
 
 The choices offered are the user's own (the jurisdictions they may read), and every
 filter is one more condition on the already scoped selector: filtering never widens
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import inbox_messages as messages
 from core.models import Category, Project
-from core.selectors.tasks import CASE
+from core.selectors.tasks import CASE, SESSION
 from permissions.scope import readable_jurisdictions
 
 SEARCH_MAX = 100
@@ -24,15 +25,27 @@ YEAR_LOW, YEAR_HIGH = 2000, 2100
 RECEIPT_CODE = re.compile(r"^[A-HJ-NP-Z2-9]{10}$")
 
 
-def human_steps():
-    """(name, title) of every human step of ProjectFlow, in flow order."""
+def _human_nodes():
     from flows.project_flow import ProjectFlow
+    from flows.voting_flow import VotingSessionFlow
 
     return [
-        (node.name, node.task_title)
-        for node in ProjectFlow.instance.nodes()
+        node
+        for flow_class in (ProjectFlow, VotingSessionFlow)
+        for node in flow_class.instance.nodes()
         if getattr(node, "task_type", "") == "HUMAN"
     ]
+
+
+def human_steps():
+    """(name, title) of every human step of ProjectFlow, then of VotingSessionFlow, in
+    flow order (no name is used by both flows)."""
+    return [(node.name, node.task_title) for node in _human_nodes()]
+
+
+def either(field: str, value) -> Q:
+    """A condition on a project case's field or on a voting session's."""
+    return Q(**{f"{CASE}__{field}": value}) | Q(**{f"{SESSION}__{field}": value})
 
 
 class TaskFilter(django_filters.FilterSet):
@@ -50,14 +63,14 @@ class TaskFilter(django_filters.FilterSet):
     # Choices as plain lists (one query each, set in __init__): the user's own
     # jurisdictions, and the categories.
     jurisdiction = django_filters.ChoiceFilter(
-        label=_("Jurisdiction"), field_name=f"{CASE}__jurisdiction__code", choices=[]
+        label=_("Jurisdiction"), method="by_jurisdiction", choices=[]
     )
     category = django_filters.ChoiceFilter(
         label=_("Category"), field_name=f"{CASE}__category__code", choices=[]
     )
     year = django_filters.NumberFilter(
         label=_("Year"),
-        field_name=f"{CASE}__year",
+        method="by_year",
         validators=[
             MinValueValidator(YEAR_LOW, message=messages.YEAR_OUT_OF_RANGE),
             MaxValueValidator(YEAR_HIGH, message=messages.YEAR_OUT_OF_RANGE),
@@ -79,15 +92,20 @@ class TaskFilter(django_filters.FilterSet):
             validator.message = messages.YEAR_OUT_OF_RANGE % {"low": YEAR_LOW, "high": YEAR_HIGH}
 
     def by_step(self, queryset, name, value):
-        from flows.project_flow import ProjectFlow
+        node = next(node for node in _human_nodes() if node.name == value)
+        return queryset.filter(flow_task=node)
 
-        return queryset.filter(flow_task=getattr(ProjectFlow, value))
+    def by_jurisdiction(self, queryset, name, value):
+        return queryset.filter(either("jurisdiction__code", value))
+
+    def by_year(self, queryset, name, value):
+        return queryset.filter(either("year", value))
 
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        condition = Q(**{f"{CASE}__title__icontains": value})
+        condition = either("title__icontains", value)
         code = value.upper()
         if RECEIPT_CODE.match(code):
             through = Project.suggestions.through

@@ -173,6 +173,8 @@ class NotificationKind(models.TextChoices):
     SUGGESTION = "suggestion", _("Your suggestion")
     ROUTED = "routed", _("Suggestion routed to you")
     MATERIALS = "materials", _("Materials for the session")
+    SESSION_STEP = "session", _("Voting session step")
+    VOTE_OPEN = "vote", _("Voting is open")
 
 
 # What each kind says; rendered in the reader's language from the stored parameters.
@@ -208,6 +210,14 @@ NOTIFICATION_TEXTS = {
     NotificationKind.MATERIALS: (
         _("Materials of “%(session)s”: the candidates to read before %(date)s"),
         _("The candidates, their comments and the delegations' opinions."),
+    ),
+    NotificationKind.SESSION_STEP: (
+        _("“%(step)s” is yours for the session “%(session)s”"),
+        _("%(note)s"),
+    ),
+    NotificationKind.VOTE_OPEN: (
+        _("Voting is open: “%(session)s”"),
+        _("Cast your ballot before voting closes. Your inbox links to it."),
     ),
 }
 

@@ -1,9 +1,11 @@
 """The header's badge counts (my inbox, the queue), cheap on every page.
 
-Counted by two narrow COUNT queries and kept in the cache per user for
+Counted by narrow COUNT queries and kept in the cache per user for
 `NAV_COUNTS_SECONDS`; a change to one of the user's own tasks (taken, completed, given
 back) or to their roles and permissions drops their entry at once, so what a clerk does
-shows on their next page, and what colleagues do shows within half a minute. One cache
+shows on their next page, and what colleagues do shows within half a minute. The inbox
+counts a deputy's open votes too: a vote opening or closing drops the present deputies'
+entries, and a deputy's own ballot drops theirs once it is committed. One cache
 read per page; a task change costs one cache delete, and only when the task has an owner.
 
 A request that is not a GET (a form sent, a ballot cast) never counts: it shows the
@@ -11,14 +13,17 @@ counts already in the cache, or none.
 """
 
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
 from viewflow.workflow.models import Task
 
-from permissions.scope import jurisdiction_q
-
-from .tasks import CASE, _flow_class, _inbox_q, queue_q
+from .suggestions import waiting_to_be_routed
+from .tasks import _inbox_q, queue_q, scope_q, session_steps_refused_q
+from .voting import keys_to_set_for, open_votes_for
 
 NAV_COUNTS_SECONDS = 30  # settings.NAV_COUNTS_SECONDS overrides it (0: never cached)
 logger = logging.getLogger(__name__)
@@ -29,17 +34,24 @@ def _key(user_pk) -> str:
 
 
 def count_tasks(user) -> dict:
-    """The two counts, uncached: two COUNT queries over indexed filters."""
-    base = Task.objects.filter(
-        jurisdiction_q(user, field=f"{CASE}__jurisdiction"), process__flow_class=_flow_class()
+    """The two counts, uncached: the inbox's steps, the open votes and the counting
+    passphrases the user still owes, and the queue's steps and suggestions waiting to be
+    routed; narrow COUNT queries over indexed filters."""
+    base = Task.objects.filter(scope_q(user, work=True))
+    inbox = (
+        base.filter(_inbox_q(user)).count()
+        + open_votes_for(user).count()
+        + keys_to_set_for(user).count()
     )
-    inbox = base.filter(_inbox_q(user)).count()
     allowed = queue_q(user)
     queue = (
-        base.filter(allowed, status="NEW", flow_task_type="HUMAN").count()
+        base.filter(allowed, status="NEW", flow_task_type="HUMAN")
+        .exclude(session_steps_refused_q(user))
+        .count()
         if allowed is not None
         else 0
     )
+    queue += waiting_to_be_routed(user, today=timezone.localdate()).count()
     return {"inbox": inbox, "queue": queue}
 
 
@@ -75,6 +87,24 @@ def task_changed(sender, instance, **kwargs) -> None:
     """A task with an owner changed: the owner's counts are stale."""
     if instance.owner_id:
         forget(instance.owner_id)
+
+
+def participation_changed(sender, instance, **kwargs) -> None:
+    """A deputy voted: the vote leaves their inbox."""
+    user_id = getattr(getattr(instance, "deputy", None), "user_id", None)
+    if user_id:
+        transaction.on_commit(partial(forget, user_id))
+
+
+def forget_many(user_ids) -> None:
+    """Several users' counts are stale (a vote opened or closed for them)."""
+    keys = [_key(pk) for pk in user_ids if pk]
+    if not keys:
+        return
+    try:
+        cache.delete_many(keys)
+    except Exception:
+        logger.warning("cache unavailable: badge counts may lag", exc_info=True)
 
 
 def permissions_changed(sender, instance, **kwargs) -> None:

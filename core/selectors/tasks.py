@@ -2,6 +2,11 @@
 
 viewflow's own task lists filter only by flow class; here every query adds the
 jurisdiction scope, so a clerk never sees a sibling jurisdiction's task.
+
+Two flows have human steps: a project case's (ProjectFlow) and a voting session's
+(VotingSessionFlow). The web inbox, queue and archive list both (`work=True`), and the
+step page sends a session's step on to the session's own page; the case pages, the bulk
+claim and the API read the project cases' steps only.
 """
 
 from functools import reduce
@@ -12,9 +17,11 @@ from django.http import Http404
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from permissions.roles import Step, perm
 from permissions.scope import jurisdiction_q
 
 CASE = "process__projectprocess__project"
+SESSION = "process__votingprocess__session"
 TASK_RELATED = (
     "process",
     "process__projectprocess",
@@ -24,12 +31,33 @@ TASK_RELATED = (
     f"{CASE}__lead_unit",
     "owner",
 )
+SESSION_RELATED = (f"{SESSION}__jurisdiction",)
 
 
 def _flow_class():
     from flows.project_flow import ProjectFlow
 
     return ProjectFlow
+
+
+def _voting_flow_class():
+    from flows.voting_flow import VotingSessionFlow
+
+    return VotingSessionFlow
+
+
+def scope_q(user, *, work: bool = False) -> Q:
+    """The tasks the user may read: a project case's in the jurisdictions they read, and
+    with `work` also a voting session's in the jurisdictions they read."""
+    cases = Q(process__flow_class=_flow_class()) & jurisdiction_q(
+        user, field=f"{CASE}__jurisdiction"
+    )
+    if not work:
+        return cases
+    sessions = Q(process__flow_class=_voting_flow_class()) & jurisdiction_q(
+        user, field=f"{SESSION}__jurisdiction"
+    )
+    return cases | sessions
 
 
 def with_due_dates(qs):
@@ -51,13 +79,9 @@ def with_due_dates(qs):
     )
 
 
-def scoped_tasks(user):
-    return with_due_dates(
-        Task.objects.filter(
-            jurisdiction_q(user, field=f"{CASE}__jurisdiction"),
-            process__flow_class=_flow_class(),
-        ).select_related(*TASK_RELATED)
-    )
+def scoped_tasks(user, *, work: bool = False):
+    related = (*TASK_RELATED, *SESSION_RELATED) if work else TASK_RELATED
+    return with_due_dates(Task.objects.filter(scope_q(user, work=work)).select_related(*related))
 
 
 # Inbox and queue: what is due first comes first (overdue first), then the oldest.
@@ -69,17 +93,22 @@ def _inbox_q(user) -> Q:
 
 
 # What a row of the inbox and the queue shows: the step, the case, its jurisdiction and
-# category (not its lead unit nor the task's owner).
+# category (not its lead unit nor the task's owner); or the voting session and its
+# jurisdiction.
 LIST_RELATED = (f"{CASE}__jurisdiction", f"{CASE}__category")
+WORK_RELATED = (*LIST_RELATED, *SESSION_RELATED)
 
 
-def _listed(qs):
-    return qs.select_related(None).select_related(*LIST_RELATED)
+def _listed(qs, *, work: bool = False):
+    return qs.select_related(None).select_related(*(WORK_RELATED if work else LIST_RELATED))
 
 
-def inbox(user):
-    """Tasks assigned to the user, overdue and soonest due first."""
-    return _listed(scoped_tasks(user).filter(_inbox_q(user))).order_by(*BY_DUE_DATE)
+def inbox(user, *, work: bool = False):
+    """Tasks assigned to the user, overdue and soonest due first (with `work`, a voting
+    session's steps too)."""
+    return _listed(scoped_tasks(user, work=work).filter(_inbox_q(user)), work=work).order_by(
+        *BY_DUE_DATE
+    )
 
 
 def queue_q(user) -> Q | None:
@@ -128,15 +157,33 @@ def _object_permissions(user) -> dict[str, set[str]]:
     return result
 
 
-def queue(user):
+def queue(user, *, work: bool = False):
     """Open tasks the user's roles may take in their jurisdictions (viewflow's queue rule,
-    see `queue_q`, narrowed to the user's scope), overdue and soonest due first."""
+    see `queue_q`, narrowed to the user's scope), overdue and soonest due first. With
+    `work`, a voting session's steps too, less those its four-eyes rules keep from the
+    user (`session_steps_refused_q`)."""
     allowed = queue_q(user)
     if allowed is None:
-        return scoped_tasks(user).none()
-    return _listed(
-        scoped_tasks(user).filter(allowed, status=STATUS.NEW, flow_task_type="HUMAN")
-    ).order_by(*BY_DUE_DATE)
+        return scoped_tasks(user, work=work).none()
+    qs = scoped_tasks(user, work=work).filter(allowed, status=STATUS.NEW, flow_task_type="HUMAN")
+    if work:
+        qs = qs.exclude(session_steps_refused_q(user))
+    return _listed(qs, work=work).order_by(*BY_DUE_DATE)
+
+
+def session_steps_refused_q(user) -> Q:
+    """The voting steps the step permission alone would offer the user but the session's
+    own rule refuses (permissions.checks.can_act_on_session_step): whoever created or
+    built a slate does not approve it, and whoever runs a session does not count it."""
+    flow = _voting_flow_class()
+    built = Q(**{f"{SESSION}__created_by": user}) | Q(**{f"{SESSION}__slate_built_by": user})
+    runs = built
+    managed = _object_permissions(user).get(perm(Step.MANAGE_SESSIONS), set())
+    if user.is_superuser:
+        runs = Q(pk__isnull=False)  # a superuser manages every session
+    elif managed:
+        runs |= Q(**{f"{SESSION}__jurisdiction_id__in": sorted(int(pk) for pk in managed)})
+    return (Q(flow_task=flow.approve_slate) & built) | (Q(flow_task=flow.count_ballots) & runs)
 
 
 def counts_by_step(qs) -> dict[str, int]:
@@ -145,24 +192,41 @@ def counts_by_step(qs) -> dict[str, int]:
     return {node.name: n for node, n in rows if node is not None}
 
 
-def archive(user):
-    """Tasks the user completed."""
+def archive(user, *, work: bool = False):
+    """Tasks the user completed (with `work`, a voting session's steps too)."""
     return (
-        scoped_tasks(user)
+        scoped_tasks(user, work=work)
         .filter(owner=user, status=STATUS.DONE, flow_task_type="HUMAN")
         .order_by("-finished")
     )
 
 
-def task_for_user(user, task_pk: int, process_pk: int | None = None) -> Task:
-    """One task, fetched and authorized in one step: the same 404 for missing and forbidden."""
-    qs = scoped_tasks(user).filter(pk=task_pk)
+def task_for_user(user, task_pk: int, process_pk: int | None = None, *, work=False) -> Task:
+    """One task, fetched and authorized in one step: the same 404 for missing and forbidden
+    (with `work`, a voting session's task too)."""
+    qs = scoped_tasks(user, work=work).filter(pk=task_pk)
     if process_pk is not None:
         qs = qs.filter(process_id=process_pk)
     task = qs.first()
     if task is None:
         raise Http404
     return task
+
+
+def session_of(task):
+    """The voting session of a task read through `scoped_tasks` (no query), or None for a
+    project case's task."""
+    if task.process.flow_class is not _voting_flow_class():
+        return None
+    return task.process.votingprocess.session
+
+
+def case_of(task):
+    """The project of a task read through `scoped_tasks` (no query), or None for a voting
+    session's task."""
+    if task.process.flow_class is not _flow_class():
+        return None
+    return task.process.projectprocess.project
 
 
 def open_tasks_of(process):

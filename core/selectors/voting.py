@@ -3,14 +3,17 @@
 Public reads show a session only once it has been announced.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 
 from core.models import Deputy
 from core.models.voting import (
     ANNOUNCED_STATUSES,
+    Attendance,
+    Participation,
     SessionMethod,
     SessionStatus,
+    TellerKey,
     VotingSession,
 )
 from permissions.scope import jurisdiction_q
@@ -70,6 +73,60 @@ def ballot_sessions_for_user(user):
         .select_related("jurisdiction")
         .annotate(has_voted=Count("participations", filter=Q(participations__deputy__user=user)))
         .order_by("-opened_at", "-pk")
+    )
+
+
+def open_votes_for(user):
+    """The open electronic votes the user still owes, as a deputy marked present in a
+    jurisdiction they read: those without their "has voted" record (participation says
+    who took part, never how). Oldest opened first."""
+    if not user.is_authenticated or not user.is_active:
+        return VotingSession.objects.none()
+    present = Attendance.objects.filter(
+        session=OuterRef("pk"),
+        present=True,
+        deputy__user=user,
+        deputy__active=True,
+        deputy__jurisdiction=OuterRef("jurisdiction"),
+    )
+    voted = Participation.objects.filter(session=OuterRef("pk"), deputy__user=user)
+    return (
+        VotingSession.objects.filter(
+            jurisdiction_q(user), status=SessionStatus.OPEN, method=SessionMethod.ELECTRONIC
+        )
+        .filter(Exists(present))
+        .exclude(Exists(voted))
+        .select_related("jurisdiction")
+        .order_by("opened_at", "pk")
+    )
+
+
+def keys_to_set_for(user):
+    """The electronic sessions, not yet open, for which the user as a teller still owes
+    their counting passphrase: in a jurisdiction where they count ballots and do not run
+    the sessions, and not created or built by them (permissions.checks.can_count_ballots,
+    read as a filter). Oldest first."""
+    from .tasks import _object_permissions
+
+    if not user.is_authenticated or not user.is_active or user.is_superuser:
+        return VotingSession.objects.none()
+    held = _object_permissions(user)
+    places = held.get("core.count_ballots", set()) - held.get("core.manage_sessions", set())
+    if not places:
+        return VotingSession.objects.none()
+    mine = TellerKey.objects.filter(session=OuterRef("pk"), teller=user)
+    return (
+        VotingSession.objects.filter(
+            jurisdiction_q(user),
+            jurisdiction_id__in=sorted(int(pk) for pk in places),
+            method=SessionMethod.ELECTRONIC,
+            status__in=(SessionStatus.DRAFT, SessionStatus.SLATE_APPROVED),
+        )
+        .exclude(created_by=user)
+        .exclude(slate_built_by=user)
+        .exclude(Exists(mine))
+        .select_related("jurisdiction")
+        .order_by("created", "pk")
     )
 
 

@@ -1,6 +1,8 @@
 """Writes of the collection stage: suggestions received (from residents, clerks, deputies
 and the QR codes of stations and deputies), routed to a real queue, and handled there."""
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -19,6 +21,7 @@ from core.models import (
     TrailKind,
 )
 from core.models.calendar import NotificationKind
+from core.selectors import task_counts
 from core.selectors.calendar import role_users
 from core.selectors.suggestions import collection_year
 from core.services.audit import audit_record
@@ -273,6 +276,8 @@ def suggestion_route(
             "note": note,
         },
     )
+    # the router's queue count drops at once (colleagues' within the cache lifetime)
+    transaction.on_commit(partial(task_counts.forget, actor.pk))
     return suggestion
 
 

@@ -48,7 +48,10 @@ def home(request):
 
 
 def _task_list(request, qs, template, title, tab):
+    from core.views.inbox import row_of
+
     page = _page(request, qs)
+    page.object_list = [row_of(task) for task in page.object_list]
     return render(request, template, {"page": page, "title": title, "tab": tab})
 
 
@@ -56,7 +59,7 @@ def _task_list(request, qs, template, title, tab):
 def archive(request):
     return _task_list(
         request,
-        task_selectors.archive(request.user),
+        task_selectors.archive(request.user, work=True),
         "core/task_list.html",
         _("Archive"),
         "archive",

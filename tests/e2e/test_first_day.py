@@ -215,3 +215,149 @@ def test_the_header_keeps_to_one_line_at_1366_px_for_every_role(fresh_world, new
         bell = page.locator("a.bell")
         assert bell.locator("svg").count() == 1 and "通知" in bell.inner_text()
         page.context.close()
+
+
+# -- the voting session: each role reaches its step from its queue or inbox ------------
+
+
+def voting_session(world, n_candidates=3, title="2026年东湖镇民生实事项目票决"):
+    """A project vote of three candidates for two seats, its slate built by the congress
+    office (the approval is the Party committee office's next)."""
+    from core.models.voting import SessionKind
+    from core.services import voting as voting_services
+
+    projects = [build_case(world, i, "candidate").project for i in range(n_candidates)]
+    congress = world.users[(CODE, Role.CONGRESS_OFFICE)]
+    session = voting_services.session_create(
+        actor=congress,
+        jurisdiction=world.jurisdictions[CODE],
+        year=2026,
+        kind=SessionKind.SELECTION,
+        title=title,
+        rules={"seats": 2},
+    )
+    voting_services.session_build_slate(actor=congress, session=session, projects=projects)
+    return session, projects
+
+
+def open_from_list(page, nav, title):
+    """From the header's inbox or queue link, open the row's step."""
+    click_nav(page, nav)
+    assert axe_violations(page) == []
+    page.locator("tbody tr", has_text=title).get_by_role("link", name="办理").click()
+    page.wait_for_load_state()
+
+
+def test_the_party_office_approves_a_slate_from_its_queue(fresh_world, new_page):
+    session, projects = voting_session(fresh_world)
+    page = signed_in(new_page, "qh.dh.party")
+    assert page.locator("nav.mainnav a", has_text="待领取").locator(".badge").inner_text() == "1"
+    open_from_list(page, "待领取", session.title)
+    assert page.url.endswith(f"/work/sessions/{session.pk}/approve/")
+    main = page.locator("main").inner_text()
+    assert all(p.title in main for p in projects)  # the slate to approve is in view
+    assert axe_violations(page) == []
+    page.check("input[name=decision][value=approve]")
+    page.locator("main form button.primary[type=submit]").first.click()
+    page.wait_for_url(re.compile(rf"/work/sessions/{session.pk}/$"))
+    assert page.locator(".msg-success").count() == 1
+    session.refresh_from_db()
+    assert session.status == "slate_approved"
+    # the congress office was told, and finds opening the vote in its queue
+    congress = signed_in(new_page, "qh.dh.congress")
+    click_nav(congress, "待领取")
+    assert congress.locator("tbody tr", has_text=session.title).count() == 1
+
+
+def test_a_deputy_reaches_an_open_vote_from_the_inbox_on_a_phone(fresh_world, new_page):
+    from core.models.voting import SessionStatus
+    from core.services import voting as voting_services
+    from tests.voting.session_setup import deputies, set_teller_keys
+
+    session, projects = voting_session(fresh_world)
+    congress = fresh_world.users[(CODE, Role.CONGRESS_OFFICE)]
+    voting_services.session_approve_slate(
+        actor=fresh_world.users[(CODE, Role.PARTY_OFFICE)], session=session
+    )
+    voting_services.session_record_attendance(actor=congress, session=session, present=deputies())
+    set_teller_keys(fresh_world, session)
+    voting_services.session_open(actor=congress, session=session)
+    assert session.__class__.objects.get(pk=session.pk).status == SessionStatus.OPEN
+
+    page = signed_in(new_page, "qh.dh.deputy1", **PHONE)
+    click_nav(page, "我的待办")
+    votes = page.locator("section.open-votes")
+    assert session.title in votes.inner_text()
+    assert axe_violations(page) == []
+    votes.get_by_role("link").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/work/ballots/{session.pk}/")
+    for project, mark in zip(projects, ("yes", "yes", "no"), strict=True):
+        page.locator("fieldset.ballot-item", has_text=project.title).locator(
+            f"input[data-mark={mark}]"
+        ).check()
+    page.locator("form[data-ballot] button[type=submit]").click()
+    page.wait_for_load_state()
+    page.locator("form.ballot-confirm button[value=cast]").click()
+    page.wait_for_load_state()
+    assert len(page.locator("#receipt-code").inner_text().strip()) == 19
+    assert axe_violations(page) == []
+    # back by the header: the vote has left the inbox
+    click_nav(page, "我的选票")
+    click_nav(page, "我的待办")
+    assert page.locator("section.open-votes").count() == 0
+
+
+def test_a_teller_opens_the_sealed_ballots_from_the_queue(fresh_world, new_page):
+    from django.contrib.auth.models import User
+
+    from core.services import voting as voting_services
+    from tests.voting.session_setup import PASSPHRASES, deputies, set_teller_keys
+
+    session, projects = voting_session(fresh_world)
+    congress = fresh_world.users[(CODE, Role.CONGRESS_OFFICE)]
+    voting_services.session_approve_slate(
+        actor=fresh_world.users[(CODE, Role.PARTY_OFFICE)], session=session
+    )
+    voting_services.session_record_attendance(actor=congress, session=session, present=deputies())
+    set_teller_keys(fresh_world, session)
+    voting_services.session_open(actor=congress, session=session)
+    for deputy in deputies()[:5]:
+        voting_services.ballot_cast(
+            actor=deputy.user, session=session, marks={str(projects[0].pk): "yes"}
+        )
+    voting_services.session_close(actor=congress, session=session)
+
+    page = signed_in(new_page, "qh.dh.teller")
+    open_from_list(page, "待领取", session.title)
+    assert page.url.endswith(f"/work/sessions/{session.pk}/count/")
+    assert axe_violations(page) == []
+    ids = {u.username: u.pk for u in User.objects.filter(username__startswith="qh.dh.teller")}
+    page.fill(f"input[name=t_{ids['qh.dh.teller']}]", PASSPHRASES[Role.TELLER])
+    page.fill(f"input[name=t_{ids['qh.dh.teller2']}]", PASSPHRASES["teller2"])
+    page.locator("main button[value=open]").click()
+    page.wait_for_url(re.compile(rf"/work/sessions/{session.pk}/$"))
+    assert page.locator(".msg-success").count() == 1
+    click_nav(page, "待领取")
+    assert page.locator("tbody tr", has_text=session.title).count() == 0
+
+
+def test_a_teller_sets_the_counting_passphrase_from_the_inbox(fresh_world, new_page):
+    session, _projects = voting_session(fresh_world)
+    page = signed_in(new_page, "qh.dh.teller")
+    assert page.locator("nav.mainnav a", has_text="我的待办").locator(".badge").inner_text() == "1"
+    click_nav(page, "我的待办")
+    owed = page.locator("section.teller-keys")
+    assert session.title in owed.inner_text()
+    assert axe_violations(page) == []
+    owed.get_by_role("link").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/work/sessions/{session.pk}/key/")
+    assert axe_violations(page) == []
+    page.fill("input[name=passphrase]", "first-day-count-2026")
+    page.fill("input[name=confirm]", "first-day-count-2026")
+    page.locator("main form button.primary[type=submit]").first.click()
+    page.wait_for_url(re.compile(rf"/work/sessions/{session.pk}/$"))
+    assert page.locator(".msg-success").count() == 1
+    click_nav(page, "我的待办")
+    assert page.locator("section.teller-keys").count() == 0

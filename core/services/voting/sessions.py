@@ -33,6 +33,7 @@ from ..audit import audit_record
 from ..history import create_with_reason, save_with_reason
 from ..meetings import RATED_DURING_YEAR, projects_heard
 from ..steps import StepRefused, task_step
+from . import notices
 from .guards import (
     active_deputies,
     lock_session,
@@ -113,6 +114,7 @@ def session_create(
         data={"kind": kind, "method": method, "year": year, "rules": rules, "purpose": purpose},
     )
     voting_flow().create.run(session=session, actor=actor)
+    notices.tellers_changed(session)  # a counting passphrase is owed
     return session
 
 
@@ -239,6 +241,7 @@ def session_build_slate(*, actor, session: VotingSession, projects=None) -> Voti
         summary=_("Slate of %(n)d projects") % {"n": len(chosen)} + f" · {session.title}",
         data={"projects": [[p.pk, p.title] for p in chosen]},
     )
+    notices.slate_sent_notice(session)  # when the approval step is open (not in revision)
     return session
 
 
@@ -254,6 +257,7 @@ def check_slate_ready(session: VotingSession) -> None:
     check_slate_policy(session)
 
 
+@transaction.atomic
 def session_approve_slate(
     *, actor, session: VotingSession, approved: bool = True, comment: str = ""
 ) -> VotingSession:
@@ -293,9 +297,11 @@ def session_approve_slate(
             "comment": comment,
             "candidates": list(session.candidates.values_list("project_id", flat=True)),
         }
+    notices.slate_decided_notice(session, approved=approved, comment=comment)
     return session
 
 
+@transaction.atomic
 def session_submit_slate(*, actor, session: VotingSession) -> VotingSession:
     """The congress office sends a revised slate back to the Party committee office."""
     flow = voting_flow()
@@ -308,6 +314,7 @@ def session_submit_slate(*, actor, session: VotingSession) -> VotingSession:
         activation.task.data = {
             "candidates": list(session.candidates.values_list("project_id", flat=True))
         }
+    notices.slate_sent_notice(session)
     return session
 
 
@@ -371,6 +378,7 @@ def session_record_attendance(*, actor, session: VotingSession, present) -> Voti
     return session
 
 
+@transaction.atomic
 def session_open(*, actor, session: VotingSession) -> VotingSession:
     """Open voting. The number of deputies is taken from the roster now; more than half
     must be present, and every present deputy is issued one ballot. An electronic vote
@@ -411,10 +419,12 @@ def session_open(*, actor, session: VotingSession) -> VotingSession:
             "tellers_needed": session.tellers_needed,
             "public_key": session.public_key,
         }
+    notices.vote_opened_notice(session)
     logger.info("Voting session %s opened", session.pk)
     return session
 
 
+@transaction.atomic
 def session_close(*, actor, session: VotingSession) -> VotingSession:
     """Close voting. Waits for every ballot being cast to commit; a ballot arriving
     later is refused. The sealed ballots stay sealed until the tellers open them."""
@@ -430,5 +440,8 @@ def session_close(*, actor, session: VotingSession) -> VotingSession:
         save_with_reason(session, actor=actor, reason=_("Voting closed"))
         sealed = session.sealed_ballots.count()
         activation.task.data = {"sealed_ballots": sealed, "voted": session.participations.count()}
+    notices.vote_closed(session)
+    if not session.is_paper:
+        notices.ballots_sealed_notice(session)
     logger.info("Voting session %s closed with %d sealed ballots", session.pk, sealed)
     return session

@@ -6,12 +6,15 @@ any ``tellers_needed`` (k) of the n tellers can unwrap it; n must exceed k, so t
 forgotten passphrase does not lose the vote.
 """
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import messages as vm
 from core.models.voting import KeyShare, SessionStatus, TellerKey, VotingSession
+from core.selectors import task_counts
 from permissions.checks import can_count_ballots, has_step
 from permissions.roles import Step
 
@@ -59,6 +62,7 @@ def teller_key_set(*, actor, session: VotingSession, passphrase: str, confirm: s
         + f" · {session.title}",
         data={"teller": actor.username, "public_key": record["public_key"]},
     )
+    transaction.on_commit(partial(task_counts.forget, actor.pk))  # owed no more
     return key
 
 
