@@ -51,11 +51,19 @@ def _number(value):
     return int(value) if value == int(value) else float(value)
 
 
+# No congress elects more projects in one vote, nor puts up more than ten candidates a
+# seat: beyond these a number is a typing error (and the guidance's arithmetic stays small).
+MAX_SEATS = 100
+MAX_DIFFERENTIAL = 10
+
+
 def _differential_fields(required: bool = True):
     return (
         forms.DecimalField(
             label=_("Differential ratio: at least"),
             min_value=0,
+            max_value=MAX_DIFFERENTIAL,
+            max_digits=6,
             decimal_places=3,
             initial=0.2,
             required=required,
@@ -64,6 +72,8 @@ def _differential_fields(required: bool = True):
         forms.DecimalField(
             label=_("Differential ratio: at most"),
             min_value=0,
+            max_value=MAX_DIFFERENTIAL,
+            max_digits=6,
             decimal_places=3,
             initial=0.5,
             required=required,
@@ -97,6 +107,7 @@ class SessionCreateForm(forms.Form):
     seats = forms.IntegerField(
         label=_("Projects to elect"),
         min_value=1,
+        max_value=MAX_SEATS,
         required=False,
         help_text=_("Project vote only; the other rules can be set on the next page."),
     )
@@ -130,7 +141,7 @@ class SessionCreateForm(forms.Form):
 
 
 class SelectionRulesForm(forms.Form):
-    seats = forms.IntegerField(label=_("Projects to elect"), min_value=1)
+    seats = forms.IntegerField(label=_("Projects to elect"), min_value=1, max_value=MAX_SEATS)
     differential_min, differential_max = _differential_fields()
     mode = forms.ChoiceField(label=_("Marks"), choices=MODE_CHOICES)
     max_approvals = forms.IntegerField(

@@ -39,10 +39,17 @@ def candidate_range(seats: int, bounds: Sequence[int | float]) -> tuple[int, int
     low, high = exact(bounds[0]), exact(bounds[1])
     first = math.ceil(seats * (1 + low))
     last = math.floor(seats * (1 + high))
-    allowed = [n for n in range(max(first - 1, 0), last + 2) if fits(seats, n, bounds)]
-    if not allowed:
+    # The ratio grows with the slate, so the sizes allowed are one run from `first` to
+    # `last`: only the sizes at its two ends are asked, however wide it is.
+    lowest = next(
+        (n for n in (first - 1, first, first + 1) if n >= 0 and fits(seats, n, bounds)), None
+    )
+    highest = next(
+        (n for n in (last + 1, last, last - 1) if n >= 0 and fits(seats, n, bounds)), None
+    )
+    if lowest is None or highest is None or lowest > highest:
         return None
-    return allowed[0], allowed[-1]
+    return lowest, highest
 
 
 def as_percent(ratio: Fraction | int | float) -> str:

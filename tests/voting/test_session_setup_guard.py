@@ -4,6 +4,8 @@ most approvals follows the seats, the session page says where the session stands
 whose turn it is, and the steps that change the vote for everyone are confirmed first, by
 the right people only."""
 
+from unittest import mock
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -434,3 +436,34 @@ def test_the_slate_page_says_how_many_candidates_the_seats_need(world, client, m
     client.force_login(congress(world))
     page = client.get(reverse("voting:session_slate", args=[session.pk])).content.decode()
     assert "应选项目3个，按差额比例应有恰好4个候选项目。" in page
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("seats", "101"),
+        ("seats", "1000000"),
+        ("differential_max", "10.001"),
+        ("differential_max", "1e9"),
+    ],
+)
+def test_numbers_no_congress_uses_are_refused_as_typing_errors(field, value):
+    form = forms.SelectionRulesForm(rules_post(**{field: value}))
+    assert not form.is_valid() and field in form.errors
+
+
+def test_the_guidance_asks_only_the_ends_of_a_wide_range():
+    """A wide range costs no more than a narrow one (fifty million sizes are not asked
+    one by one): the session page's arithmetic stays small whatever the rules say."""
+    from core.selectors import differential
+
+    asked, original = [], differential.fits
+
+    def counted(seats, n, bounds):
+        asked.append(n)
+        return original(seats, n, bounds)
+
+    assert differential.candidate_range(100, (0, 10)) == (100, 1100)
+    with mock.patch.object(differential, "fits", side_effect=counted):
+        assert differential.candidate_range(10**6, (0, 50)) == (10**6, 51 * 10**6)
+    assert len(asked) <= 6
