@@ -80,8 +80,12 @@ def _holds_task_permission(user, task) -> bool:
     """The user's own object permission named on the task row (owner permission, its
     object's type and key, as the queue reads them): one query, without loading the case
     to find the object. A no falls through to viewflow's full check (groups, global
-    permissions), so this only ever answers yes sooner."""
+    permissions), so this only ever answers yes sooner. Only for objects a task's
+    permission cannot move away from (its case's jurisdiction, its case itself): for an
+    office (a lead unit, a study department) viewflow asks the case again."""
     if not task.owner_permission or not task.owner_permission_obj_pk:
+        return False
+    if task.owner_permission_content_type_id not in _fixed_object_types():
         return False
     app_label, _dot, codename = task.owner_permission.partition(".")
     from guardian.models import UserObjectPermission
@@ -93,6 +97,14 @@ def _holds_task_permission(user, task) -> bool:
         content_type_id=task.owner_permission_content_type_id,
         object_pk=task.owner_permission_obj_pk,
     ).exists()
+
+
+def _fixed_object_types() -> set[int]:
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import Jurisdiction, Project
+
+    return {ct.pk for ct in ContentType.objects.get_for_models(Jurisdiction, Project).values()}
 
 
 def _session_of(task):
