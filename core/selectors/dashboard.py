@@ -130,6 +130,24 @@ class Filters:
         return q
 
     @property
+    def choices(self) -> list:
+        """The jurisdictions the filter offers: the way up (the chosen one's readable
+        ancestors and the user's top jurisdictions), the chosen one beside its siblings,
+        and the way down (its children, each a step further down). A few dozen, however
+        large the province: a province's thousand townships are reached through their
+        county."""
+        if self.root is None:
+            return list(self.roots)
+        readable = {j.pk for j in self.roots}
+        return [
+            j
+            for j in self.roots
+            if self.root.path.startswith(j.path)
+            or j.parent_id in (self.root.pk, self.root.parent_id)
+            or j.parent_id not in readable
+        ]
+
+    @property
     def years(self) -> list[int]:
         """The years offered in the filter: next year back to seven years ago."""
         this_year = timezone.localdate().year

@@ -181,3 +181,35 @@ def test_the_suggestions_behind_the_figure_are_scoped(
     response = client.get(reverse("supervision:suggestions"), {"year": "all"})
     html = response.content.decode()
     assert "东湖镇" in html and "东山镇" not in html
+
+
+def test_the_jurisdiction_filter_offers_the_way_up_beside_and_down(user_of, client):
+    """A few dozen choices however large the province: the chosen jurisdiction's
+    ancestors, its siblings and its children, never the whole tree at once."""
+    supervisor = user_of("qh", Role.SUPERVISOR)
+    filters = dashboard.resolve_filters(supervisor, code="qh", year=YEAR, category=None)
+    assert [j.code for j in filters.choices] == [j.code for j in filters.roots]  # one level
+    filters = dashboard.resolve_filters(supervisor, code="qh-dh", year=YEAR, category=None)
+    assert {j.code for j in filters.choices} == {"qh", "qh-dh", "qh-nm", "qh-xs"}
+    client.force_login(supervisor)
+    page = client.get(reverse("supervision:dashboard"), {"under": "qh-dh", "year": YEAR})
+    options = re.findall(r'<option value="([a-z0-9-]+)"', page.content.decode())
+    assert {"qh", "qh-dh", "qh-xs"} <= set(options)
+
+
+def test_a_deep_tree_offers_only_the_chosen_branch(user_of, make_case):
+    from core.models import Jurisdiction, Level
+    from core.selectors.dashboard import Filters
+
+    county = Jurisdiction.objects.get(code="qh")
+    village = Jurisdiction.objects.create(
+        code="qh-dh-c1",
+        name="东湖村",
+        level=Level.TOWNSHIP,
+        parent=county.children.get(code="qh-dh"),
+    )
+    roots = list(Jurisdiction.objects.filter(path__startswith=county.path).order_by("path"))
+    filters = Filters(root=county, year=YEAR, category=None, roots=roots)
+    assert village not in filters.choices  # a grandchild: reached through its township
+    filters = Filters(root=village, year=YEAR, category=None, roots=roots)
+    assert {j.code for j in filters.choices} == {"qh", "qh-dh", "qh-dh-c1"}
