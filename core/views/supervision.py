@@ -206,16 +206,18 @@ def process_map_page(request, flow):
     if flow_class is None:
         raise Http404
     filters = _filters(request)
-    (figures, overdue), as_of = cached_figures(
+    (figures, by_jurisdiction), as_of = cached_figures(
         f"map-{flow}",
         request.user,
         filters,
         lambda: (
             process_map.step_figures(request.user, filters, flow_class),
-            process_map.overdue_steps_by_jurisdiction(request.user, filters, flow_class),
+            process_map.rolled_up(
+                filters,
+                process_map.overdue_steps_by_jurisdiction(request.user, filters, flow_class),
+            ),
         ),
     )
-    by_jurisdiction = process_map.rolled_up(filters, overdue)
     for row in by_jurisdiction:
         row["url"] = (
             None
@@ -347,22 +349,23 @@ def _bar_chart(by_year, filters) -> list[dict]:
 def dashboard(request):
     _require_supervision(request)
     filters = _filters(request)
-    (data, overdue_steps), as_of = cached_figures(
-        "dashboard",
-        request.user,
-        filters,
-        lambda: (
+
+    def compute():
+        overdue_steps = process_map.overdue_steps_by_jurisdiction(request.user, filters)
+        rolled = process_map.rolled_up(filters, overdue_steps)
+        return (
             dashboard_selectors.dashboard_figures(request.user, filters),
-            process_map.overdue_steps_by_jurisdiction(request.user, filters),
-        ),
+            {r["jurisdiction"].pk: r["n"] for r in rolled},
+            sum(overdue_steps.values()),
+        )
+
+    (data, steps_rolled, overdue_total), as_of = cached_figures(
+        "dashboard", request.user, filters, compute
     )
     totals = data["totals"]
     suggestion_params = filters.as_params()
     by_jurisdiction = data["by_jurisdiction"]
-    steps_rolled = {
-        r["jurisdiction"].pk: r["n"] for r in process_map.rolled_up(filters, overdue_steps)
-    }
-    totals["overdue_steps"] = sum(overdue_steps.values())
+    totals["overdue_steps"] = overdue_total
     for row in by_jurisdiction:
         row["overdue_steps"] = steps_rolled.get(row["jurisdiction"].pk, 0)
         row["overdue_steps_url"] = _url(
