@@ -20,6 +20,9 @@ from permissions.scope import reads_whole_subtree
 logger = logging.getLogger(__name__)
 MIN_JURISDICTIONS = 100
 SECONDS = 300
+# Part of every key: raise it when what a page keeps changes shape, so that a new release
+# never reads what the previous one kept.
+VERSION = 2
 
 
 def _shared_key(kind: str, user, filters) -> str | None:
@@ -31,7 +34,7 @@ def _shared_key(kind: str, user, filters) -> str | None:
     if size < minimum:
         return None
     category = filters.category.code if filters.category is not None else "-"
-    return f"figures:{kind}:{root.pk}:{filters.year or '-'}:{category}"
+    return f"figures:v{VERSION}:{kind}:{root.pk}:{filters.year or '-'}:{category}"
 
 
 def cached_figures(kind: str, user, filters, compute):
