@@ -115,7 +115,7 @@ def case_detail(request, pk):
         "attachments": project.attachments.filter(report__isnull=True).select_related(
             "uploaded_by"
         ),
-        "comments": project.comments.select_related("author"),
+        **_comments(request, project),
         "can_comment": checks.can_comment_on_project(request.user, project),
         "slate_sessions": [
             c.session for c in project.session_candidacies.select_related("session")
@@ -127,6 +127,20 @@ def case_detail(request, pk):
         "satisfaction_form": forms.SatisfactionForm(),
     }
     return render(request, "core/case_detail.html", context)
+
+
+COMMENTS_SHOWN = 10
+
+
+def _comments(request, project) -> dict:
+    """The case's latest comments, or all of them when asked (every one is also in the
+    timeline): a case with hundreds of comments keeps a page of ordinary length."""
+    newest = project.comments.select_related("author").order_by("-created", "-pk")
+    if request.GET.get("comments") == "all":
+        return {"comments": list(newest)[::-1], "comments_total": None}
+    shown = list(newest[: COMMENTS_SHOWN + 1])
+    total = newest.count() if len(shown) > COMMENTS_SHOWN else None
+    return {"comments": shown[:COMMENTS_SHOWN][::-1], "comments_total": total}
 
 
 @login_required

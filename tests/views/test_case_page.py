@@ -46,3 +46,34 @@ def test_comment_needs_text_and_is_on_the_record(world, make_case, client):
     client.post(reverse("core:case_comment", args=[case.project.pk]), {"text": "建议尽快实施"})
     comment = case.project.comments.get()
     assert comment.history.get().history_user == deputy
+
+
+def test_a_case_with_many_comments_shows_the_latest_and_all_on_request(world, make_case, client):
+    from core.models import Comment
+    from core.views.work import COMMENTS_SHOWN
+
+    case = make_case("qh-dh", to="candidate")
+    deputy = case.project.jurisdiction.deputies.first().user
+    for n in range(COMMENTS_SHOWN + 3):
+        Comment.objects.create(project=case.project, author=deputy, text=f"第{n:02d}条意见")
+    client.force_login(world.users[("qh-dh", Role.CONGRESS_OFFICE)])
+    url = reverse("core:case", args=[case.project.pk])
+    page = client.get(url).content.decode().split('id="comments-h"')[1].split("</section>")[0]
+    assert "第12条意见" in page and "第03条意见" in page and "第02条意见" not in page
+    assert page.index("第03条意见") < page.index("第12条意见")  # oldest of those first
+    assert "共 13 条" in page and "?comments=all" in page
+    everything = client.get(url, {"comments": "all"}).content.decode()
+    comments = everything.split('id="comments-h"')[1].split("</section>")[0]
+    assert all(f"第{n:02d}条意见" in comments for n in range(13))
+    assert "?comments=all" not in comments
+
+
+def test_a_few_comments_are_all_shown_without_a_count(world, make_case, client):
+    from core.models import Comment
+
+    case = make_case("qh-dh", to="candidate")
+    deputy = case.project.jurisdiction.deputies.first().user
+    Comment.objects.create(project=case.project, author=deputy, text="建议尽快实施")
+    client.force_login(world.users[("qh-dh", Role.CONGRESS_OFFICE)])
+    page = client.get(reverse("core:case", args=[case.project.pk])).content.decode()
+    assert "建议尽快实施" in page and "?comments=all" not in page
