@@ -84,3 +84,11 @@ def reads_whole_subtree(user, jurisdiction) -> bool:
         Role(a.role) in SUPERVISING_ROLES and jurisdiction.path.startswith(a.jurisdiction.path)
         for a in _assignments(user)
     )
+
+
+def may_hold_step(user, step) -> bool:
+    """Could any of the user's roles grant this step? (No query: the roles are read once
+    per request.) A quick no before asking which jurisdictions grant it."""
+    from .roles import ROLE_STEPS
+
+    return any(step in ROLE_STEPS.get(role, ()) for role in roles_of(user))

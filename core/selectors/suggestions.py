@@ -9,7 +9,7 @@ from django.http import Http404
 
 from core.models import Deputy, LiaisonStation, Suggestion, SuggestionStatus, SuggestionTrail
 from permissions.roles import Step
-from permissions.scope import home_jurisdictions, jurisdiction_q
+from permissions.scope import home_jurisdictions, jurisdiction_q, may_hold_step
 
 SUGGESTION_RELATED = ("jurisdiction", "category", "deputy", "station", "addressed_deputy")
 
@@ -40,7 +40,10 @@ def acting_jurisdictions(user, step: Step, *, checker=None) -> list:
 def waiting_to_be_routed(user, *, today: datetime.date):
     """The government office's queue: what arrived (or was handed over) and waits to be
     routed, and what last year's pool kept for this collection."""
-    places = [j.pk for j in acting_jurisdictions(user, Step.ROUTE_SUGGESTION)]
+    if user.is_superuser or may_hold_step(user, Step.ROUTE_SUGGESTION):
+        places = [j.pk for j in acting_jurisdictions(user, Step.ROUTE_SUGGESTION)]
+    else:
+        places = []  # no role of the user routes suggestions: no query
     return (
         Suggestion.objects.filter(jurisdiction_id__in=places)
         .filter(

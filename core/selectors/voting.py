@@ -16,7 +16,8 @@ from core.models.voting import (
     TellerKey,
     VotingSession,
 )
-from permissions.scope import jurisdiction_q
+from permissions.roles import Step
+from permissions.scope import jurisdiction_q, may_hold_step
 
 SESSION_RELATED = ("jurisdiction", "parent", "created_by", "process")
 
@@ -82,6 +83,8 @@ def open_votes_for(user):
     who took part, never how). Oldest opened first."""
     if not user.is_authenticated or not user.is_active:
         return VotingSession.objects.none()
+    if not user.is_superuser and not may_hold_step(user, Step.CAST_BALLOT):
+        return VotingSession.objects.none()  # not a deputy: no query
     present = Attendance.objects.filter(
         session=OuterRef("pk"),
         present=True,
@@ -110,6 +113,8 @@ def keys_to_set_for(user):
 
     if not user.is_authenticated or not user.is_active or user.is_superuser:
         return VotingSession.objects.none()
+    if not may_hold_step(user, Step.COUNT_BALLOTS):
+        return VotingSession.objects.none()  # not a teller: no query
     held = _object_permissions(user)
     places = held.get("core.count_ballots", set()) - held.get("core.manage_sessions", set())
     if not places:

@@ -330,3 +330,15 @@ def test_the_queue_page_offers_taking_one_step_or_the_ticked_ones(clerk, client,
     assert f'value="{task.pk}" id="claim-{task.pk}" form="claim-form"' in body
     assert f'action="{CLAIM}" id="claim-form"' in body
     assert "<form" not in body[body.index("<table") : body.index("<tbody")]  # no nesting
+
+
+@pytest.mark.parametrize("url", [INBOX, QUEUE])
+def test_an_office_with_no_vote_nor_routing_asks_nothing_of_them(world, client, url):
+    """A department clerk neither votes, counts, nor routes suggestions: their inbox and
+    queue read no voting session, counting key or suggestion (the roles say so)."""
+    client.force_login(world._u("qh-dh", "works"))
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    read = " ".join(q["sql"] for q in ctx.captured_queries)
+    for table in ('FROM "core_votingsession"', '"core_tellerkey"', 'FROM "core_suggestion"'):
+        assert table not in read
