@@ -22,7 +22,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from .suggestions import waiting_to_be_routed
-from .tasks import _inbox_q, queue_q, scope_q, session_steps_refused_q
+from .tasks import _inbox_q, queue_q, scope_q, session_steps_refused_q, works_on_sessions
 from .voting import keys_to_set_for, open_votes_for
 
 NAV_COUNTS_SECONDS = 30  # settings.NAV_COUNTS_SECONDS overrides it (0: never cached)
@@ -37,20 +37,20 @@ def count_tasks(user) -> dict:
     """The two counts, uncached: the inbox's steps, the open votes and the counting
     passphrases the user still owes, and the queue's steps and suggestions waiting to be
     routed; narrow COUNT queries over indexed filters."""
-    base = Task.objects.filter(scope_q(user, work=True))
+    work = works_on_sessions(user)
+    base = Task.objects.filter(scope_q(user, work=work))
     inbox = (
         base.filter(_inbox_q(user)).count()
         + open_votes_for(user).count()
         + keys_to_set_for(user).count()
     )
     allowed = queue_q(user)
-    queue = (
-        base.filter(allowed, status="NEW", flow_task_type="HUMAN")
-        .exclude(session_steps_refused_q(user))
-        .count()
-        if allowed is not None
-        else 0
-    )
+    queue = 0
+    if allowed is not None:
+        queued = base.filter(allowed, status="NEW", flow_task_type="HUMAN")
+        if work:
+            queued = queued.exclude(session_steps_refused_q(user))
+        queue = queued.count()
     queue += waiting_to_be_routed(user, today=timezone.localdate()).count()
     return {"inbox": inbox, "queue": queue}
 

@@ -18,7 +18,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from permissions.roles import Step, perm
-from permissions.scope import jurisdiction_q
+from permissions.scope import jurisdiction_q, may_hold_step
 
 CASE = "process__projectprocess__project"
 SESSION = "process__votingprocess__session"
@@ -103,9 +103,19 @@ def _listed(qs, *, work: bool = False):
     return qs.select_related(None).select_related(*(WORK_RELATED if work else LIST_RELATED))
 
 
+SESSION_STEPS = (Step.APPROVE_SLATE, Step.MANAGE_SESSIONS, Step.COUNT_BALLOTS)
+
+
+def works_on_sessions(user) -> bool:
+    """Could the user hold a voting session's step? (No query: their roles say.) The
+    inbox and queue of everyone else read the project cases' steps only, a simpler query."""
+    return user.is_superuser or any(may_hold_step(user, step) for step in SESSION_STEPS)
+
+
 def inbox(user, *, work: bool = False):
     """Tasks assigned to the user, overdue and soonest due first (with `work`, a voting
     session's steps too)."""
+    work = work and works_on_sessions(user)
     return _listed(scoped_tasks(user, work=work).filter(_inbox_q(user)), work=work).order_by(
         *BY_DUE_DATE
     )
@@ -162,6 +172,7 @@ def queue(user, *, work: bool = False):
     see `queue_q`, narrowed to the user's scope), overdue and soonest due first. With
     `work`, a voting session's steps too, less those its four-eyes rules keep from the
     user (`session_steps_refused_q`)."""
+    work = work and works_on_sessions(user)
     allowed = queue_q(user)
     if allowed is None:
         return scoped_tasks(user, work=work).none()
