@@ -9,15 +9,14 @@ were computed. Smaller scopes, and readers who see only part of a scope, are com
 every request, as before.
 """
 
-import logging
-
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from core.cache_calls import cache_call
 from permissions.scope import reads_whole_subtree
 
-logger = logging.getLogger(__name__)
+DOWN = object()  # what a cache read answers when the cache cannot be reached
 MIN_JURISDICTIONS = 100
 SECONDS = 300
 # Part of every key: raise it when what a page keeps changes shape, so that a new release
@@ -42,16 +41,12 @@ def cached_figures(kind: str, user, filters, compute):
     key = _shared_key(kind, user, filters)
     if key is None:
         return compute(), None
-    try:
-        hit = cache.get(key)
-    except Exception:  # the cache backend's errors have no common base class
-        logger.warning("cache unavailable: figures computed afresh", exc_info=True)
+    hit = cache_call(cache.get, key, down=DOWN, what="figures computed afresh")
+    if hit is DOWN:
         return compute(), None
     if hit is not None:
         return hit[1], hit[0]
     figures, now = compute(), timezone.now()
-    try:
-        cache.set(key, (now, figures), getattr(settings, "SUPERVISION_CACHE_SECONDS", SECONDS))
-    except Exception:
-        logger.warning("cache unavailable: figures not kept", exc_info=True)
+    seconds = getattr(settings, "SUPERVISION_CACHE_SECONDS", SECONDS)
+    cache_call(cache.set, key, (now, figures), seconds, what="figures not kept")
     return figures, now

@@ -12,7 +12,6 @@ A request that is not a GET (a form sent, a ballot cast) never counts: it shows 
 counts already in the cache, or none.
 """
 
-import logging
 from functools import partial
 
 from django.conf import settings
@@ -21,12 +20,13 @@ from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
+from core.cache_calls import cache_call
+
 from .suggestions import waiting_to_be_routed
 from .tasks import _inbox_q, queue_q, scope_q, session_steps_refused_q, works_on_sessions
 from .voting import keys_to_set_for, open_votes_for
 
 NAV_COUNTS_SECONDS = 30  # settings.NAV_COUNTS_SECONDS overrides it (0: never cached)
-logger = logging.getLogger(__name__)
 
 
 def _key(user_pk) -> str:
@@ -57,18 +57,11 @@ def count_tasks(user) -> dict:
 
 def nav_counts(user, *, compute: bool = True) -> dict | None:
     """The user's badge counts; with `compute` False only what the cache holds."""
-    try:
-        counts = cache.get(_key(user.pk))
-    except Exception:  # the cache backend's errors have no common base class
-        logger.warning("cache unavailable: badge counts not cached", exc_info=True)
-        counts = None
+    counts = cache_call(cache.get, _key(user.pk), what="badge counts not cached")
     if counts is not None or not compute:
         return counts
     counts = count_tasks(user)
-    try:
-        cache.set(_key(user.pk), counts, _lifetime())
-    except Exception:
-        logger.warning("cache unavailable: badge counts not cached", exc_info=True)
+    cache_call(cache.set, _key(user.pk), counts, _lifetime(), what="badge counts not cached")
     return counts
 
 
@@ -77,10 +70,7 @@ def _lifetime() -> int:
 
 
 def forget(user_pk) -> None:
-    try:
-        cache.delete(_key(user_pk))
-    except Exception:
-        logger.warning("cache unavailable: badge counts may lag", exc_info=True)
+    cache_call(cache.delete, _key(user_pk), what="badge counts may lag")
 
 
 def task_changed(sender, instance, **kwargs) -> None:
@@ -101,10 +91,7 @@ def forget_many(user_ids) -> None:
     keys = [_key(pk) for pk in user_ids if pk]
     if not keys:
         return
-    try:
-        cache.delete_many(keys)
-    except Exception:
-        logger.warning("cache unavailable: badge counts may lag", exc_info=True)
+    cache_call(cache.delete_many, keys, what="badge counts may lag")
 
 
 def permissions_changed(sender, instance, **kwargs) -> None:

@@ -10,8 +10,8 @@ it, so a cached timeline is never stale in what it records. Names of people and 
 are as they were when it was rendered, for at most a day.
 """
 
+import functools
 import hashlib
-import logging
 
 from django.core.cache import cache
 from django.db import connection
@@ -21,32 +21,29 @@ from django.utils.translation import get_language
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from core.cache_calls import cache_call
 from core.models import Project
 from core.selectors.timeline import case_timeline
 from core.selectors.timeline_text import history_sources
 
 TIMELINE_SECONDS = 24 * 3600
-logger = logging.getLogger(__name__)
-_SQL = None
 
 
+@functools.cache
 def _fingerprint_sql() -> str:
-    global _SQL
-    if _SQL is None:
-        parts = []
-        for model in history_sources():
-            history = model.history.model
-            column = "id" if model is Project else history._meta.get_field("project").column
-            parts.append(
-                f'(SELECT MAX("{history._meta.pk.column}") FROM "{history._meta.db_table}" '
-                f'WHERE "{column}" = %(project)s)'
-            )
-        task = Task._meta.db_table
-        done = f"FROM \"{task}\" WHERE process_id = %(process)s AND status = '{STATUS.DONE}'"
-        parts.append(f"(SELECT COUNT(*) {done})")
-        parts.append(f"(SELECT MAX(finished) {done})")
-        _SQL = "SELECT " + ", ".join(parts)
-    return _SQL
+    parts = []
+    for model in history_sources():
+        history = model.history.model
+        column = "id" if model is Project else history._meta.get_field("project").column
+        parts.append(
+            f'(SELECT MAX("{history._meta.pk.column}") FROM "{history._meta.db_table}" '
+            f'WHERE "{column}" = %(project)s)'
+        )
+    task = Task._meta.db_table
+    done = f"FROM \"{task}\" WHERE process_id = %(process)s AND status = '{STATUS.DONE}'"
+    parts.append(f"(SELECT COUNT(*) {done})")
+    parts.append(f"(SELECT MAX(finished) {done})")
+    return "SELECT " + ", ".join(parts)
 
 
 def timeline_fingerprint(project) -> str:
@@ -59,15 +56,8 @@ def timeline_fingerprint(project) -> str:
 def timeline_html(project) -> str:
     """The rendered timeline of the case, from the cache when nothing has happened since."""
     key = f"case-timeline:{project.pk}:{get_language()}:{timeline_fingerprint(project)}"
-    try:
-        html = cache.get(key)
-    except Exception:  # the cache backend's errors have no common base class
-        logger.warning("cache unavailable: timeline not cached", exc_info=True)
-        html = None
+    html = cache_call(cache.get, key, what="timeline not cached")
     if html is None:
         html = render_to_string("core/_timeline.html", {"timeline": case_timeline(project)})
-        try:
-            cache.set(key, html, TIMELINE_SECONDS)
-        except Exception:
-            logger.warning("cache unavailable: timeline not cached", exc_info=True)
+        cache_call(cache.set, key, html, TIMELINE_SECONDS, what="timeline not cached")
     return mark_safe(html)  # noqa: S308  (rendered by our own template, escaped there)

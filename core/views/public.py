@@ -31,6 +31,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from core import messages
+from core.cache_calls import cache_call
 from core.client_address import client_address
 from core.forms import PublicSuggestionForm
 from core.models import (
@@ -129,11 +130,9 @@ def _board_cache(operation, *args, down, **kwargs):
     """A cache call of the public pages' own cache (the board, the front page), which never
     fails a reader's request: with the cache (Redis) unreachable the page is rendered
     afresh, and `down` is the answer."""
-    try:
-        return operation(*args, **kwargs)
-    except Exception:  # the backend's connection errors have no common base class
-        logger.warning("cache unavailable: the public board is rendered uncached", exc_info=True)
-        return down
+    return cache_call(
+        operation, *args, down=down, what="the public board is rendered uncached", **kwargs
+    )
 
 
 def _count(key: str) -> int:
