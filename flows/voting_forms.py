@@ -57,28 +57,23 @@ MAX_SEATS = 100
 MAX_DIFFERENTIAL = 10
 
 
+def _ratio_field(label, initial, required: bool):
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_value=MAX_DIFFERENTIAL,
+        max_digits=6,
+        decimal_places=3,
+        initial=initial,
+        required=required,
+        help_text=DIFFERENTIAL_HELP,
+    )
+
+
 def _differential_fields(required: bool = True):
     return (
-        forms.DecimalField(
-            label=_("Differential ratio: at least"),
-            min_value=0,
-            max_value=MAX_DIFFERENTIAL,
-            max_digits=6,
-            decimal_places=3,
-            initial=0.2,
-            required=required,
-            help_text=DIFFERENTIAL_HELP,
-        ),
-        forms.DecimalField(
-            label=_("Differential ratio: at most"),
-            min_value=0,
-            max_value=MAX_DIFFERENTIAL,
-            max_digits=6,
-            decimal_places=3,
-            initial=0.5,
-            required=required,
-            help_text=DIFFERENTIAL_HELP,
-        ),
+        _ratio_field(_("Differential ratio: at least"), 0.2, required),
+        _ratio_field(_("Differential ratio: at most"), 0.5, required),
     )
 
 
