@@ -80,9 +80,10 @@ test: lint test-sqlite test-postgres test-e2e
 # 2,000 and 20,000 cases (PostgreSQL databases built once and reused; see BENCHMARKS.md).
 BENCH_URL ?= postgres://postgres@127.0.0.1:5432/livelihood_scale
 BENCH_SMALL_URL ?= $(BENCH_URL)_small
-bench: venv services
+bench: venv services $(LOCAL_KEY)
 	$(PY) -m tests.bench.bench_voting
-	REDIS_URL=$(REDIS)/$(REDIS_DB) $(PY) -m tests.bench.bench_scale --url $(BENCH_URL) --small-url $(BENCH_SMALL_URL)
+	SECRET_KEY=$$(cat $(LOCAL_KEY)) REDIS_URL=$(REDIS)/$(REDIS_DB) \
+	  $(PY) -m tests.bench.bench_scale --url $(BENCH_URL) --small-url $(BENCH_SMALL_URL)
 
 ## The real stack under load: PostgreSQL, Redis, gunicorn (1 and 2 processes), a worker;
 ## 50 users for 60 s each (loopback only). Figures for BENCHMARKS.md.
