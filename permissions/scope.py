@@ -92,3 +92,26 @@ def may_hold_step(user, step) -> bool:
     from .roles import ROLE_STEPS
 
     return any(step in ROLE_STEPS.get(role, ()) for role in roles_of(user))
+
+
+class SubtreeReader:
+    """Someone who reads one jurisdiction's whole subtree and may do nothing else: what a
+    supervisor of it sees, for figures computed outside a request (the supervisors'
+    figures kept warm by the beat). Never logged in, never saved, holds no step."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = False
+    is_anonymous = False
+    pk = id = None
+
+    def __init__(self, jurisdiction):
+        from core.models import RoleAssignment
+
+        self._scope_assignments = [RoleAssignment(role=Role.SUPERVISOR, jurisdiction=jurisdiction)]
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return False
+
+    def get_all_permissions(self, obj=None) -> set:
+        return set()

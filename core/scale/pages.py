@@ -193,6 +193,19 @@ def _cold(client: Client, url: str, runs: int) -> float:
     return round(statistics.median(times), 1)
 
 
+def measure_warm_up(runs: int = 3) -> dict:
+    """The beat's warm-up of the large scopes' figures (background work, every few
+    minutes): its median time and how many pages' figures it keeps."""
+    from core.services.figures_warmup import figures_warm
+
+    times, kept = [], 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        kept = figures_warm()
+        times.append(time.perf_counter() - started)
+    return {"median_s": round(statistics.median(times), 2), "pages_kept": kept}
+
+
 def measure_inbox_against_stock(user, runs: int) -> dict:
     """The clerk's inbox three ways, on the same data: viewflow's own inbox (its inbox list
     view's query, first page of 25 with the list's columns: title, brief, the case's

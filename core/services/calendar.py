@@ -72,6 +72,7 @@ from core.selectors.calendar import (
     responsible_users,
     role_users,
 )
+from core.selectors.figures_cache import WARM_EVERY_SECONDS
 from permissions.checks import can_configure_calendar
 from permissions.roles import Role
 
@@ -401,6 +402,11 @@ BEAT_SCHEDULE = (
     ),
     BeatEntry("calendar: send kept messages", "calendar.drain_outbox", every_seconds=60),
     BeatEntry("api: retry webhook deliveries", "api.retry_webhooks", every_seconds=60),
+    BeatEntry(
+        "supervision: keep large scopes' figures warm",
+        "supervision.warm_figures",
+        every_seconds=WARM_EVERY_SECONDS,
+    ),
 )
 
 

@@ -22,7 +22,7 @@ from viewflow.workflow import chart
 from core.models import Channel, Stage
 from core.models.reporting import ExportKind, ImportKind, ImportStatus
 from core.selectors import dashboard as dashboard_selectors
-from core.selectors import process_map
+from core.selectors import process_map, supervision_figures
 from core.selectors import reporting as reporting_selectors
 from core.selectors.figures_cache import cached_figures
 from core.services import exports as export_services
@@ -207,16 +207,10 @@ def process_map_page(request, flow):
         raise Http404
     filters = _filters(request)
     (figures, by_jurisdiction), as_of = cached_figures(
-        f"map-{flow}",
+        supervision_figures.map_kind(flow),
         request.user,
         filters,
-        lambda: (
-            process_map.step_figures(request.user, filters, flow_class),
-            process_map.rolled_up(
-                filters,
-                process_map.overdue_steps_by_jurisdiction(request.user, filters, flow_class),
-            ),
-        ),
+        lambda: supervision_figures.map_figures(request.user, filters, flow_class),
     )
     for row in by_jurisdiction:
         row["url"] = (
@@ -350,17 +344,11 @@ def dashboard(request):
     _require_supervision(request)
     filters = _filters(request)
 
-    def compute():
-        overdue_steps = process_map.overdue_steps_by_jurisdiction(request.user, filters)
-        rolled = process_map.rolled_up(filters, overdue_steps)
-        return (
-            dashboard_selectors.dashboard_figures(request.user, filters),
-            {r["jurisdiction"].pk: r["n"] for r in rolled},
-            sum(overdue_steps.values()),
-        )
-
     (data, steps_rolled, overdue_total), as_of = cached_figures(
-        "dashboard", request.user, filters, compute
+        supervision_figures.DASHBOARD,
+        request.user,
+        filters,
+        lambda: supervision_figures.dashboard_figures(request.user, filters),
     )
     totals = data["totals"]
     suggestion_params = filters.as_params()

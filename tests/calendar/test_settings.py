@@ -87,7 +87,9 @@ def test_only_the_congress_office_may_change_the_calendar(world):
 
 def test_the_schedule_is_set_up_once_and_keeps_an_offices_change():
     first = calendar.schedule_setup()
-    assert len(first) == len(calendar.BEAT_SCHEDULE)  # the calendar's four, the webhook retries
+    assert len(first) == len(
+        calendar.BEAT_SCHEDULE
+    )  # the calendar's four, the webhook retries, the figures' warm-up
     digest = PeriodicTask.objects.get(name="calendar: monthly digest")
     assert (digest.crontab.day_of_month, digest.crontab.hour) == ("1", "8")
     calendar.schedule_change(actor=None, name=digest.name, minute="0", hour="9", day_of_month="2")

@@ -99,6 +99,8 @@ def test_bench_measures_a_tiny_province_and_writes_its_json(province, tmp_path):
     assert figures["stock_inbox"]["median_ms"] > 0 and figures["stock_inbox"]["queries"] > 0
     assert figures["throughput"]["completed"] > 0
     assert "step completions/s" in out.getvalue()
+    # a tiny province has no scope large enough for the warm-up: it is timed, keeping none
+    assert figures["figures_warm_up"]["pages_kept"] == 0
 
 
 def test_bench_refuses_an_empty_database_and_unknown_parts(province):

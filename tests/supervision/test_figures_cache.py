@@ -94,3 +94,96 @@ def test_with_the_cache_down_the_figures_are_computed(large, make_case, user_of,
     with mock.patch.object(figures_cache.cache, "get", side_effect=ConnectionError("down")):
         page = dashboard_of(client)
     assert page.context["totals"]["registered"] == 1
+
+
+def test_the_warm_up_keeps_a_large_scope_s_figures_before_anyone_asks(
+    large, make_case, user_of, client
+):
+    from core.services.figures_warmup import figures_warm, large_scopes
+
+    make_case("qh-dh", to="implementing")
+    assert [j.code for j in large_scopes()] == ["qh"]  # its townships are not large scopes
+    # this year, next year and all years; the dashboard and the project flow's map
+    assert figures_warm() == 6
+    client.force_login(user_of("qh", Role.SUPERVISOR))
+    url = reverse("supervision:map", args=["project"])
+    with (
+        mock.patch.object(dashboard, "dashboard_figures") as dashboard_computed,
+        mock.patch.object(process_map, "step_figures") as map_computed,
+    ):
+        page = dashboard_of(client)
+        assert client.get(url, {"under": "qh", "year": YEAR}).status_code == 200
+        everything = client.get(reverse("supervision:dashboard"), {"under": "qh", "year": "all"})
+    assert dashboard_computed.call_count == map_computed.call_count == 0
+    assert page.context["totals"]["registered"] == 1
+    assert everything.context["totals"]["registered"] == 1
+    assert "数据截至" in page.content.decode()
+
+
+def test_the_warm_up_computes_what_a_supervisor_s_own_request_computes(
+    large, make_case, user_of, client
+):
+    from core.services.figures_warmup import figures_warm
+
+    make_case("qh-dh", to="implementing")
+    make_case("qh", to="candidate")
+    client.force_login(user_of("qh", Role.SUPERVISOR))
+    computed = dashboard_of(client).context
+    map_computed = client.get(
+        reverse("supervision:map", args=["project"]), {"under": "qh", "year": YEAR}
+    ).context
+    cache.clear()
+    figures_warm()
+    kept = dashboard_of(client).context
+    map_kept = client.get(
+        reverse("supervision:map", args=["project"]), {"under": "qh", "year": YEAR}
+    ).context
+    assert kept["data"] == computed["data"]
+    assert kept["totals"] == computed["totals"]
+
+    def steps(context):  # an open step's time spent grows by the second: compared in days
+        return [
+            (r["name"], r["figures"].now, r["figures"].overdue, r["figures"].ended)
+            + (r["figures"].median_days,)
+            for r in context["steps"]
+        ]
+
+    assert steps(map_kept) == steps(map_computed)
+    assert map_kept["totals"] == map_computed["totals"]
+    assert [(r["jurisdiction"], r["n"]) for r in map_kept["by_jurisdiction"]] == [
+        (r["jurisdiction"], r["n"]) for r in map_computed["by_jurisdiction"]
+    ]
+
+
+def test_the_warm_up_leaves_small_scopes_to_their_requests(make_case, settings):
+    from core.services.figures_warmup import figures_warm, large_scopes
+
+    cache.clear()
+    settings.SUPERVISION_CACHE_MIN_JURISDICTIONS = 100
+    make_case("qh-dh", to="implementing")
+    assert large_scopes() == []
+    assert figures_warm() == 0
+
+
+def test_the_warm_up_runs_as_a_celery_task_on_the_beat(large, make_case, user_of, client):
+    from core.services.calendar import BEAT_SCHEDULE
+    from core.tasks.supervision import warm_figures
+
+    assert "supervision.warm_figures" in {entry.task for entry in BEAT_SCHEDULE}
+    make_case("qh-dh", to="implementing")
+    assert warm_figures.delay().get() == 6
+
+
+def test_the_warm_up_s_reader_reads_one_subtree_and_may_do_nothing(world):
+    from core.models import Jurisdiction, Project
+    from permissions.scope import SubtreeReader, jurisdiction_q, reads_whole_subtree
+
+    township = Jurisdiction.objects.get(code="qh-dh")
+    reader = SubtreeReader(township)
+    assert reads_whole_subtree(reader, township)
+    assert not reads_whole_subtree(reader, Jurisdiction.objects.get(code="qh"))
+    readable = set(Jurisdiction.objects.filter(jurisdiction_q(reader, field=None)))
+    assert readable == {township}
+    assert not reader.has_perm("core.view_project")
+    assert not reader.has_perm("core.view_project", Project.objects.first())
+    assert reader.get_all_permissions() == set()

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from core.models import Project
 from core.scale import pages, throughput
+from core.selectors.figures_cache import WARM_EVERY_SECONDS
 
 PARTS = ("pages", "inbox", "throughput", "ballots")
 
@@ -69,6 +70,7 @@ class Command(BaseCommand):
         }
         if "pages" in parts:
             report["pages"] = pages.measure_pages(subjects, runs)
+            report["figures_warm_up"] = pages.measure_warm_up()
         if "inbox" in parts:
             inbox = pages.measure_inbox_against_stock(subjects.clerk, runs * 5)
             report["stock_inbox"] = inbox["stock_inbox"]
@@ -114,6 +116,12 @@ class Command(BaseCommand):
             out(
                 f"{name:<24}{row['median_ms']:>10}{row['p95_ms']:>9}"
                 f"{row.get('queries', ''):>9}{cold}"
+            )
+        if report.get("figures_warm_up", {}).get("pages_kept"):
+            w = report["figures_warm_up"]
+            out(
+                f"figures' warm-up (beat, every {WARM_EVERY_SECONDS} s): {w['median_s']} s "
+                f"for {w['pages_kept']} pages"
             )
         if "throughput" in report:
             t = report["throughput"]
