@@ -99,8 +99,41 @@ LIST_RELATED = (f"{CASE}__jurisdiction", f"{CASE}__category")
 WORK_RELATED = (*LIST_RELATED, *SESSION_RELATED)
 
 
+# ... and of those rows only the columns a row shows or links with: not the case's texts
+# (its reasons, plans, opinions), nor the task's and the process's data.
+LIST_COLUMNS = (
+    "flow_task",
+    "flow_task_type",
+    "status",
+    "created",
+    "assigned",
+    "finished",
+    "owner",
+    "owner_permission",
+    "owner_permission_obj_pk",
+    "process__flow_class",
+    "process__status",
+    f"{CASE}__title",
+    f"{CASE}__year",
+    f"{CASE}__stage",
+    f"{CASE}__jurisdiction",
+    f"{CASE}__category",
+)
+WORK_COLUMNS = (
+    *LIST_COLUMNS,
+    f"{SESSION}__title",
+    f"{SESSION}__year",
+    f"{SESSION}__status",
+    f"{SESSION}__jurisdiction",
+)
+
+
 def _listed(qs, *, work: bool = False):
-    return qs.select_related(None).select_related(*(WORK_RELATED if work else LIST_RELATED))
+    return (
+        qs.select_related(None)
+        .select_related(*(WORK_RELATED if work else LIST_RELATED))
+        .only(*(WORK_COLUMNS if work else LIST_COLUMNS))
+    )
 
 
 SESSION_STEPS = (Step.APPROVE_SLATE, Step.MANAGE_SESSIONS, Step.COUNT_BALLOTS)
