@@ -297,16 +297,12 @@ def _by_jurisdiction(filters: Filters, groups: list[dict]) -> list[dict]:
         return []
     subtree = [j for j in filters.roots if j.path.startswith(root.path)]
     children = [j for j in subtree if j.parent_id == root.pk]
-    rows = [
-        {
-            "jurisdiction": root,
-            "own": True,
-            **_summed([g for g in groups if g["branch"] == root.path]),
-        }
-    ]
+    by_branch: dict[str, list[dict]] = {}
+    for group in groups:
+        by_branch.setdefault(group["branch"], []).append(group)
+    rows = [{"jurisdiction": root, "own": True, **_summed(by_branch.get(root.path, []))}]
     for child in children:
-        inside = [g for g in groups if g["branch"] == child.path]
-        rows.append({"jurisdiction": child, "own": False, **_summed(inside)})
+        rows.append({"jurisdiction": child, "own": False, **_summed(by_branch.get(child.path, []))})
     return rows
 
 

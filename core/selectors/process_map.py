@@ -267,16 +267,19 @@ def rolled_up(filters: Filters, per_jurisdiction: dict[int, int]) -> list[dict]:
     if root is None:
         return []
     subtree = [j for j in filters.roots if j.path.startswith(root.path)]
+    children = [j for j in subtree if j.parent_id == root.pk]
+    # each jurisdiction below the root counts for the child whose path begins its own
+    child_of = {child.path: child.pk for child in children}
+    below: dict[int, int] = {}
+    for j in subtree:
+        n = per_jurisdiction.get(j.pk, 0)
+        if n and j.pk != root.pk:
+            branch = root.path + j.path[len(root.path) :].split("/", 1)[0] + "/"
+            if branch in child_of:
+                below[child_of[branch]] = below.get(child_of[branch], 0) + n
     rows = [{"jurisdiction": root, "own": True, "n": per_jurisdiction.get(root.pk, 0)}]
-    for child in (j for j in subtree if j.parent_id == root.pk):
-        inside = [j.pk for j in subtree if j.path.startswith(child.path)]
-        rows.append(
-            {
-                "jurisdiction": child,
-                "own": False,
-                "n": sum(per_jurisdiction.get(pk, 0) for pk in inside),
-            }
-        )
+    for child in children:
+        rows.append({"jurisdiction": child, "own": False, "n": below.get(child.pk, 0)})
     return rows
 
 
