@@ -11,8 +11,8 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from core import messages as vm
 from core.models.voting import Participation, SealedBallot
+from core.selectors.cast_reads import open_slate, session_with_standing
 from core.services import voting as services
-from core.services.voting.cast_reads import open_slate, session_with_standing
 from core.views.ballots import CODE_OF
 from permissions.checks import can_cast_ballot
 from permissions.roles import Step, perm

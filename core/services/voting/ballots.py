@@ -20,6 +20,7 @@ from core.models.voting import (
     SessionStatus,
     VotingSession,
 )
+from core.selectors.cast_reads import open_slate, session_with_standing
 from core.voting import Candidate, SatisfactionRules, SelectionRules
 from core.voting.rules import APPROVE_ONLY, SCORE_100
 from core.voting.satisfaction import LEVELS, rate_projects
@@ -27,7 +28,6 @@ from core.voting.selection import count_ballots
 
 from ..history import save_with_reason
 from . import sealing
-from .cast_reads import open_slate, session_with_standing
 from .guards import SELECTION_MARKS, BallotRefused
 
 
@@ -129,8 +129,10 @@ def _precheck(*, actor, session: VotingSession, marks, casting: bool = False):
 
 def ballot_precheck(*, actor, session: VotingSession, marks) -> int:
     """Everything ``ballot_cast`` checks, without writing: used by the confirm page.
-    Returns the id of the actor's deputy."""
-    session = session_with_standing(actor, session.pk)
+    Returns the id of the actor's deputy. A session read with the actor's standing (as
+    ``ballot_session_for_user`` reads it) is not read again."""
+    if getattr(session, "standing_of", False) != getattr(actor, "pk", None):
+        session = session_with_standing(actor, session.pk)
     return _precheck(actor=actor, session=session, marks=marks)[0]
 
 

@@ -8,7 +8,9 @@ of the actor, read as columns beside the session row:
   present at the session (a user is at most one deputy), or None;
 * ``may_cast``: the actor (or one of their groups) holds the "cast ballot" permission on
   the session's jurisdiction, as granted by permissions/grants.py;
-* ``has_voted``: that deputy's "has voted" record exists.
+* ``has_voted``: that deputy's "has voted" record exists;
+
+and ``jurisdiction_path``, the session's jurisdiction's path, for the reading scope.
 
 When casting, the session row is share-locked on PostgreSQL: ballots do not wait for
 each other, but closing (which locks the row for update) waits for every ballot being
@@ -37,7 +39,7 @@ def _table(model) -> str:
 def _standing_sql(lock: bool) -> str:
     """The statement, built once per process (the table names do not change); its
     parameters are the actor's id four times and the session's id."""
-    session = _table(VotingSession)
+    session, jurisdiction = _table(VotingSession), _table(Jurisdiction)
     attendance, deputy = _table(Attendance), _table(Deputy)
     participation = _table(Participation)
     user_perm, group_perm = _table(UserObjectPermission), _table(GroupObjectPermission)
@@ -57,7 +59,7 @@ def _standing_sql(lock: bool) -> str:
         "AND d.user_id = %(user)s AND d.jurisdiction_id = s.jurisdiction_id"
     )
     sql = (
-        "SELECT s.*, "
+        "SELECT s.*, j.path AS jurisdiction_path, "
         f"(SELECT a.deputy_id {voter}) AS voter_deputy_id, "
         f"(EXISTS (SELECT 1 FROM {user_perm} o {held} AND o.user_id = %(user)s) "
         f"OR EXISTS (SELECT 1 FROM {group_perm} o "
@@ -65,16 +67,18 @@ def _standing_sql(lock: bool) -> str:
         "AND ug.user_id = %(user)s)) AS may_cast, "
         f"EXISTS (SELECT 1 FROM {participation} v WHERE v.session_id = s.id "
         f"AND v.deputy_id = (SELECT a.deputy_id {voter})) AS has_voted "
-        f"FROM {session} s WHERE s.id = %(session)s"
+        f"FROM {session} s INNER JOIN {jurisdiction} j ON j.id = s.jurisdiction_id "
+        "WHERE s.id = %(session)s"
     )
     if lock and connection.vendor == "postgresql":
-        sql += " FOR SHARE OF s"
+        sql += " FOR SHARE OF s"  # the session row only, not its jurisdiction
     return sql
 
 
 def session_with_standing(actor, session_pk, *, lock: bool = False) -> VotingSession:
     """The session row, with ``voter_deputy_id``, ``may_cast`` and ``has_voted`` of the
-    actor (None, False, False for an anonymous one); DoesNotExist when there is none."""
+    actor (None, False, False for an anonymous one) and ``standing_of``, the actor's id;
+    DoesNotExist when there is none."""
     params = {
         "user": getattr(actor, "pk", None),
         "session": session_pk,
@@ -87,6 +91,7 @@ def session_with_standing(actor, session_pk, *, lock: bool = False) -> VotingSes
     session = rows[0]
     session.may_cast = bool(session.may_cast)
     session.has_voted = bool(session.has_voted)
+    session.standing_of = params["user"]
     return session
 
 
