@@ -122,3 +122,27 @@ def test_each_open_vote_reads_its_own_slate(world, make_case, django_assert_num_
     assert sorted(c.ballot_id for c in open_slate(two)) == sorted(ids(second))
     with django_assert_num_queries(0):  # kept once read: the slate of an open vote is fixed
         assert len(open_slate(one)) == 3 and len(open_slate(two)) == 4
+
+
+def test_the_ballot_pages_scope_is_the_reading_scope(world, session):
+    from django.http import Http404
+
+    from core.models.voting import VotingSession
+    from core.selectors.voting import ballot_session_for_user
+    from permissions.scope import jurisdiction_q
+
+    users = list({u.pk: u for u in world.users.values()}.values())
+    assert len(users) > 5
+    for user in users:
+        user = fresh_user(user)
+        expected = VotingSession.objects.filter(jurisdiction_q(user), pk=session.pk).exists()
+        try:
+            ballot_session_for_user(user, session.pk)
+            seen = True
+        except Http404:
+            seen = False
+        assert seen is expected, user
+    with pytest.raises(Http404):
+        ballot_session_for_user(AnonymousUser(), session.pk)
+    with pytest.raises(Http404):
+        ballot_session_for_user(users[0], session.pk + 1000)
