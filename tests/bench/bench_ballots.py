@@ -256,6 +256,7 @@ def main(argv: list[str] | None = None) -> None:
         "--timed", type=int, default=50, help="ballots cast in-process to time one cast"
     )
     parser.add_argument("--json", dest="json_out", help="'-': print the figures as JSON")
+    parser.add_argument("--port", type=int, default=0, help="the server's port (0: any free one)")
     args = parser.parse_args(argv)
 
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 2000))
@@ -281,7 +282,7 @@ def main(argv: list[str] | None = None) -> None:
         if per_ballot is not None:
             print(f"server time of one cast (in-process, median): {per_ballot:.1f} ms")
         connections.close_all()
-        port = free_port()
+        port = args.port or free_port()
         server_url = database_url
         if args.conn_max_age and database_url.startswith("postgres"):
             server_url = f"{database_url}?conn_max_age={args.conn_max_age}"

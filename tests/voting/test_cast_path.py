@@ -146,3 +146,22 @@ def test_the_ballot_pages_scope_is_the_reading_scope(world, session):
         ballot_session_for_user(AnonymousUser(), session.pk)
     with pytest.raises(Http404):
         ballot_session_for_user(users[0], session.pk + 1000)
+
+
+# An API cast signed in with the web session: the web session, the user, the reader's
+# roles (the scope), the session with the standing, then in the cast's transaction the
+# session with the standing again and the three rows written.
+API_CAST = 2 + 6
+
+
+def test_an_api_cast_costs_a_fixed_number_of_statements(client, session, slate):
+    url = reverse("v1-session-ballot", args=[session.pk])
+    for deputy in deputies()[:2]:  # the first reads the slate, the second finds it read
+        client.force_login(fresh_user(deputy.user))
+        codes = {cid: "N" for cid in ids(slate)}
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(url, {"marks": codes}, content_type="application/json")
+        assert response.status_code == 201, response.content
+    statements = _statements(captured)
+    assert len(statements) == API_CAST, "\n".join(s[:120] for s in statements)
+    assert len([s for s in statements if s.startswith("INSERT")]) == 3
