@@ -190,6 +190,9 @@ def can_grant_roles(user, jurisdiction) -> bool:
 
 
 def can_cast_ballot(user, session) -> bool:
+    """The cast permission on the session's jurisdiction. A ballot's own checks read the
+    same rule in SQL with the session row (core/selectors/cast_reads.py); a test holds
+    the two to the same answer for every user."""
     from core.models import Jurisdiction
 
     # The session's jurisdiction by its id alone: a cast reads no other field of it.

@@ -25,9 +25,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from core import messages as vm
+from core.models import Jurisdiction
 from core.models.api import ApiScope
 from core.models.voting import VotingSession
 from core.selectors import voting as selectors
+from core.selectors.cast_reads import open_slate
 from core.services import voting as services
 from core.views.ballots import CODE_OF, MARK_CODES, NO_SCORE, NOT_MARKED, _choices
 from core.voting.rules import SCORE_100
@@ -77,7 +79,9 @@ class BallotCast(serializers.Serializer):
 
 def _session(request, pk) -> VotingSession:
     session = selectors.ballot_session_for_user(request.user, pk)
-    if not token_reaches(request, session.jurisdiction):
+    # the jurisdiction's path is read with the session; the rest of it is not needed
+    where = Jurisdiction(pk=session.jurisdiction_id, path=session.jurisdiction_path)
+    if not token_reaches(request, where):
         raise Http404
     return session
 
@@ -178,8 +182,8 @@ class SessionBallot(V1View):
     )
     def post(self, request, pk):
         session = _session(request, pk)
-        # the slate's ids only: the cast reads the slate itself, inside its transaction
-        ids = [str(pk) for pk in session.candidates.values_list("project_id", flat=True)]
+        # the slate's ids: an open vote's slate is fixed, and kept by the process once read
+        ids = [c.ballot_id for c in open_slate(session)]
         try:
             marks = marks_from_codes(session, ids, request.data)
             tracker = services.ballot_cast(actor=request.user, session=session, marks=marks)

@@ -20,11 +20,11 @@ from core.models.voting import (
     SessionStatus,
     VotingSession,
 )
+from core.selectors.cast_reads import open_slate, session_with_standing
 from core.voting import Candidate, SatisfactionRules, SelectionRules
 from core.voting.rules import APPROVE_ONLY, SCORE_100
 from core.voting.satisfaction import LEVELS, rate_projects
 from core.voting.selection import count_ballots
-from permissions.checks import can_cast_ballot
 
 from ..history import save_with_reason
 from . import sealing
@@ -88,72 +88,51 @@ def check_marks(session: VotingSession, candidates, marks) -> bool:
     return True
 
 
-def _session_for_ballot(session_pk) -> VotingSession:
-    """The session row, share-locked: ballots do not wait for each other, but closing
-    (which locks the row for update) waits for every ballot being cast to commit, and a
-    ballot arriving after it sees the session closed."""
-    if connection.vendor == "postgresql":
-        table = VotingSession._meta.db_table
-        rows = list(
-            VotingSession.objects.raw(
-                f'SELECT * FROM "{table}" WHERE "id" = %s FOR SHARE',  # noqa: S608
-                [session_pk],
-            )
-        )
-        if not rows:
-            raise VotingSession.DoesNotExist
-        return rows[0]
-    return VotingSession.objects.get(pk=session_pk)
-
-
-def _voting_deputy(actor, session: VotingSession) -> Deputy:
-    """The actor's deputy, present at the session and allowed to cast: one query for the
-    deputy and their attendance, one for the permission; the refusals say which failed."""
+def _voting_deputy(actor, session: VotingSession) -> int:
+    """The id of the actor's deputy, present at the session and allowed to cast, from the
+    standing read with the session (cast_reads.py); the refusals say which failed."""
     if actor is None or not actor.is_authenticated:
         raise BallotRefused(vm.BALLOT_NOT_A_DEPUTY, status=403)
-    attendance = (
-        session.attendance.filter(
-            present=True,
-            deputy__user=actor,
-            deputy__jurisdiction_id=session.jurisdiction_id,
-            deputy__active=True,
-        )
-        .select_related("deputy")
-        .first()
-    )
-    if attendance is None:
+    # permissions.checks.can_cast_ballot, its permission read with the session row
+    may_cast = actor.is_active and (actor.is_superuser or session.may_cast)
+    if session.voter_deputy_id is None:
         deputy = Deputy.objects.filter(
             user=actor, jurisdiction_id=session.jurisdiction_id, active=True
         ).exists()
-        if not deputy or not can_cast_ballot(actor, session):
+        if not deputy or not may_cast:
             raise BallotRefused(vm.BALLOT_NOT_A_DEPUTY, status=403)
         raise BallotRefused(vm.BALLOT_NOT_PRESENT, status=403)
-    if not can_cast_ballot(actor, session):
+    if not may_cast:
         raise BallotRefused(vm.BALLOT_NOT_A_DEPUTY, status=403)
-    return attendance.deputy
+    return session.voter_deputy_id
 
 
 def _precheck(*, actor, session: VotingSession, marks, casting: bool = False):
-    """Everything ``ballot_cast`` checks, without writing; (deputy, slate). When casting,
-    a second ballot is left to the participation's unique constraint, which refuses it
-    under any concurrency; the confirm page asks first, to say so before the deputy
-    confirms."""
+    """Everything ``ballot_cast`` checks, without writing; (deputy id, slate).
+
+    ``session`` comes from ``cast_reads.session_with_standing``. When casting, a second
+    ballot is left to the participation's unique constraint, which refuses it under any
+    concurrency; the confirm page asks first, to say so before the deputy confirms."""
     if session.is_paper:
         raise BallotRefused(vm.BALLOT_PAPER_SESSION)
     if session.status != SessionStatus.OPEN:
         raise BallotRefused(vm.BALLOT_NOT_OPEN)
-    deputy = _voting_deputy(actor, session)
-    if not casting and session.participations.filter(deputy=deputy).exists():
+    deputy_id = _voting_deputy(actor, session)
+    if not casting and session.has_voted:
         raise BallotRefused(vm.BALLOT_ALREADY_CAST)
     if not session.public_key:
         raise BallotRefused(vm.BALLOT_NOT_OPEN)
-    candidates = list(session.candidates.select_related("category"))
+    candidates = open_slate(session)
     check_marks(session, candidates, marks)
-    return deputy, candidates
+    return deputy_id, candidates
 
 
-def ballot_precheck(*, actor, session: VotingSession, marks) -> Deputy:
-    """Everything ``ballot_cast`` checks, without writing: used by the confirm page."""
+def ballot_precheck(*, actor, session: VotingSession, marks) -> int:
+    """Everything ``ballot_cast`` checks, without writing: used by the confirm page.
+    Returns the id of the actor's deputy. A session read with the actor's standing (as
+    ``ballot_session_for_user`` reads it) is not read again."""
+    if getattr(session, "standing_of", False) != getattr(actor, "pk", None):
+        session = session_with_standing(actor, session.pk)
     return _precheck(actor=actor, session=session, marks=marks)[0]
 
 
@@ -190,11 +169,15 @@ def ballot_cast(*, actor, session: VotingSession, marks) -> str:
     """
     try:
         with _write_transaction():
-            session = _session_for_ballot(session.pk)
-            deputy, candidates = _precheck(actor=actor, session=session, marks=marks, casting=True)
+            session = session_with_standing(actor, session.pk, lock=True)
+            deputy_id, candidates = _precheck(
+                actor=actor, session=session, marks=marks, casting=True
+            )
             ids = [c.ballot_id for c in candidates]
             sealed = sealing.seal_ballot(session.public_key, marks, ids)
             tracker = sealing.tracker_of(sealed)
+            # the actor's own deputy, as read with the session: its id and its user suffice
+            deputy = Deputy(pk=deputy_id, user_id=actor.pk, jurisdiction_id=session.jurisdiction_id)
             participation = Participation(session=session, deputy=deputy)
             # The record says that the deputy voted; the history user is the deputy.
             save_with_reason(participation, actor=actor, reason=_("Voted"))
