@@ -116,3 +116,28 @@ def test_a_deputy_votes_by_session_too(session):
     browser = ApiClient().login(deputy)
     cast = _cast(browser, session, _all(session, "A"))
     assert cast.status_code == 201 and len(cast.content) == BALLOT_BYTES
+
+
+def test_a_hall_of_deputies_behind_one_address_is_not_throttled_by_it(
+    issue_token, session, monkeypatch
+):
+    """The per-address limit would refuse a congress hall voting through one network:
+    the ballot is limited per token and per user instead; other endpoints keep it."""
+    import secrets
+
+    from core.api.v1 import throttles
+
+    monkeypatch.setattr(throttles.AddressRateThrottle, "rate", "2/min", raising=False)
+    hall = f"127.{secrets.randbelow(250)}.{secrets.randbelow(250)}.7"
+    url = reverse("v1-session-ballot", args=[session.pk])
+    for deputy in deputies()[:4]:
+        client = _deputy_client(issue_token, deputy.user)
+        assert client.get(url, REMOTE_ADDR=hall).status_code == 200
+        codes = _all(session, "N")
+        assert client.post(url, {"marks": codes}, REMOTE_ADDR=hall).status_code == 201
+    assert SealedBallot.objects.filter(session=session).count() == 4
+    board = _deputy_client(issue_token, deputies()[5].user)
+    for _ in range(2):
+        board.get(reverse("v1-board", args=["qh-dh"]), REMOTE_ADDR=hall)
+    refused = board.get(reverse("v1-board", args=["qh-dh"]), REMOTE_ADDR=hall)
+    assert refused.status_code == 429
