@@ -6,7 +6,7 @@ nothing here grants.
 
 from viewflow.workflow.status import STATUS
 
-from .held import held_permissions
+from .held import held_permissions, holds_anywhere
 from .roles import Role, Step
 from .scope import can_read_jurisdiction, roles_of
 
@@ -76,7 +76,8 @@ def can_take_task(user, task) -> bool:
     if task.owner_id and task.owner_id != user.pk:
         return False
     if not task.owner_id and not (
-        _holds_task_permission(user, task) or task.flow_task.can_assign(user, task)
+        _holds_task_permission(user, task)
+        or (_may_hold_task_permission(user, task) and task.flow_task.can_assign(user, task))
     ):
         return False
     session = _session_of(task)
@@ -108,6 +109,16 @@ def _holds_task_permission(user, task) -> bool:
         content_type_id=task.owner_permission_content_type_id,
         object_pk=task.owner_permission_obj_pk,
     ).exists()
+
+
+def _may_hold_task_permission(user, task) -> bool:
+    """No when, while a page is read, the user holds the task's permission on no object
+    of its object's type and on none in particular: then viewflow's check would say no,
+    and the case need not be loaded to find the object (an office) it asks about."""
+    kept = held_permissions(user)
+    if kept is None or user.is_superuser or not task.owner_permission:
+        return True
+    return holds_anywhere(kept, task.owner_permission_content_type_id, task.owner_permission)
 
 
 def _fixed_object_types() -> set[int]:

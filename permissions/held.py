@@ -33,7 +33,9 @@ class HeldPermissionsMiddleware:
 
 def held_permissions(user) -> frozenset | None:
     """(content type id, object key, app label, codename) of every object permission the
-    user holds, or None outside a page read (then ask the database)."""
+    user holds, and (None, None, app label, codename) of every permission held on no
+    object in particular (Django's own, the user's or a group's); None outside a page
+    read (then ask the database)."""
     kept = _pages.get()
     if kept is None:
         return None
@@ -43,11 +45,30 @@ def held_permissions(user) -> frozenset | None:
     return held
 
 
+def holds_anywhere(kept: frozenset, content_type_id: int, permission: str) -> bool:
+    """Does the user hold `permission` ("app_label.codename") on some object of this type,
+    or on none in particular?"""
+    app_label, _dot, codename = permission.partition(".")
+    return any(
+        held[2:] == (app_label, codename) and held[0] in (content_type_id, None) for held in kept
+    )
+
+
 def _load(user) -> frozenset:
+    from django.contrib.auth.models import Permission
+    from django.db.models import CharField, IntegerField, Value
     from guardian.models import GroupObjectPermission, UserObjectPermission
 
     columns = ("content_type_id", "object_pk", "permission__content_type__app_label")
     columns += ("permission__codename",)
     own = UserObjectPermission.objects.filter(user=user).values_list(*columns)
     through_groups = GroupObjectPermission.objects.filter(group__user=user).values_list(*columns)
-    return frozenset(own.union(through_groups))
+    anywhere = Permission.objects.order_by().annotate(
+        no_type=Value(None, output_field=IntegerField()),
+        no_object=Value(None, output_field=CharField()),
+    )
+    plain = ("no_type", "no_object", "content_type__app_label", "codename")
+    own_plain = anywhere.filter(user=user).values_list(*plain)
+    groups_plain = anywhere.filter(group__user=user).values_list(*plain)
+    parts = (through_groups, own_plain, groups_plain)
+    return frozenset(own.order_by().union(*(part.order_by() for part in parts)))

@@ -63,3 +63,27 @@ def test_a_form_sent_sees_a_grant_at_once(world):
 
     assert during("POST", grant_then_ask) == (False, True)
     assert held_permissions(clerk) is None  # nothing kept after the request
+
+
+def test_a_page_read_takes_tasks_as_viewflow_says(world, make_case):
+    """Every open step, for every user of the township (an office's step included: the
+    users who hold it on no office are answered without loading the case)."""
+    from django.contrib.auth.models import Permission
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    from permissions.checks import can_take_task
+
+    for to in ("assign_study", "study", "party_review", "implementing", "report_review"):
+        make_case("qh-dh", to=to)
+    tasks = list(Task.objects.filter(status=STATUS.NEW, flow_task_type="HUMAN"))
+    users = list({u.pk: u for (code, _), u in world.users.items() if code == "qh-dh"}.values())
+    # one user holds the lead unit's step everywhere, as Django's own permission
+    app_label, _dot, codename = perm(Step.SUBMIT_REPORT).partition(".")
+    users[0].user_permissions.add(
+        Permission.objects.get(codename=codename, content_type__app_label=app_label)
+    )
+    users[0] = type(users[0]).objects.get(pk=users[0].pk)  # no cached permissions
+    expected = [task.flow_task.can_assign(u, task) for task in tasks for u in users]
+    assert any(expected) and not all(expected)
+    assert during("GET", lambda: [can_take_task(u, t) for t in tasks for u in users]) == expected
