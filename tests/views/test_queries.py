@@ -74,3 +74,36 @@ def test_case_page_is_constant_as_the_case_grows(
     cache.clear()
     with django_assert_max_num_queries(few):
         client.get(url)
+
+
+# The case page of a case in implementation with a reviewed report, an answered opinion
+# and more comments than it shows, read again by its township's congress office (the
+# header's counts and the timeline cached): every query of the page, the session's and
+# the header's included. A list without rows costs none.
+CASE_PAGE_QUERIES = 19
+
+
+def test_case_page_query_count_is_pinned(
+    world, make_case, client, settings, django_assert_num_queries
+):
+    from core.models import Comment
+    from core.selectors.task_counts import NAV_COUNTS_SECONDS
+    from core.views.work import COMMENTS_SHOWN
+
+    settings.NAV_COUNTS_SECONDS = NAV_COUNTS_SECONDS  # as in production
+    client.force_login(world.users[("qh-dh", Role.CONGRESS_OFFICE)])
+    case = make_case("qh-dh", to="implementing")
+    case.report(1, 20)
+    case.review(sign_off=False)
+    case.answer()
+    case.review()
+    case.refresh()
+    deputy = case.project.jurisdiction.deputies.first().user
+    for n in range(COMMENTS_SHOWN + 5):
+        Comment.objects.create(project=case.project, author=deputy, text=f"意见{n}")
+    url = reverse("core:case", args=[case.project.pk])
+    client.get(url)  # the session's first renewal, the timeline and the counts cached
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert f"共 {COMMENTS_SHOWN + 5} 条" in response.content.decode()
