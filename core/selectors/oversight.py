@@ -197,12 +197,12 @@ def case_oversight(project: Project, panels=None) -> dict:
     """What the case page shows of the supervision year. `panels`: which of the case's
     lists have rows (core.selectors.case_panels), to read only those."""
 
-    def rows(panel, queryset):
-        return queryset.none() if panels is not None and not panels[panel] else queryset
+    def rows(panel, queryset) -> list:
+        return [] if panels is not None and not panels[panel] else list(queryset)
 
-    phases = list(rows("phases", project.phases.order_by("number")))
-    ratings = list(
-        rows("ratings", project.ratings.select_related("meeting").order_by("year", "rated_on"))
+    phases = rows("phases", project.phases.order_by("number"))
+    ratings = rows(
+        "ratings", project.ratings.select_related("meeting").order_by("year", "rated_on")
     )
     if phases:
         reports = list(project.reports.order_by("year", "quarter", "pk"))
@@ -210,30 +210,35 @@ def case_oversight(project: Project, panels=None) -> dict:
             phase.reports = [r for r in reports if r.year == phase.year]
             phase.ratings = [r for r in ratings if r.year == phase.year]
     return {
-        "agenda": list(
-            rows("agenda", AgendaItem.objects.filter(project=project))
+        "agenda": rows(
+            "agenda",
+            AgendaItem.objects.filter(project=project)
             .select_related("meeting", "report")
-            .order_by("meeting__scheduled_on", "pk")
+            .order_by("meeting__scheduled_on", "pk"),
         ),
-        "inspections": list(
-            rows("inspections", Inspection.objects.filter(subjects__project=project))
+        "inspections": rows(
+            "inspections",
+            Inspection.objects.filter(subjects__project=project)
             .prefetch_related("photos", "deputies")
-            .order_by("held_on", "pk")
+            .order_by("held_on", "pk"),
         ),
-        "opinions": list(
-            rows("opinions", review_opinions().filter(project=project))
+        "opinions": rows(
+            "opinions",
+            review_opinions()
+            .filter(project=project)
             .select_related("meeting", "inspection", "addressee", "answered_by", "checked_by")
-            .order_by("created", "pk")
+            .order_by("created", "pk"),
         ),
-        "changes": list(
-            rows("changes", project.changes.all())
-            .select_related("replacement", "proposed_by", "decided_by")
-            .order_by("proposed_at", "pk")
+        "changes": rows(
+            "changes",
+            project.changes.select_related("replacement", "proposed_by", "decided_by").order_by(
+                "proposed_at", "pk"
+            ),
         ),
         "phases": phases,
         "ratings": ratings,
-        "follow_ups": list(
-            rows("follow_ups", project.accountability_follow_ups.order_by("decided_on", "pk"))
+        "follow_ups": rows(
+            "follow_ups", project.accountability_follow_ups.order_by("decided_on", "pk")
         ),
     }
 

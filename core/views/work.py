@@ -97,8 +97,11 @@ def case_detail(request, pk):
     project = project_selectors.project_for_user(request.user, pk)
     panels = case_panels(project)
 
-    def rows(panel, queryset):
-        """The list's rows, without a query when it has none."""
+    def rows(panel, queryset) -> list:
+        """The list's rows, without a query (nor its compilation) when it has none."""
+        return list(queryset) if panels[panel] else []
+
+    def rows_to_prefetch(panel, queryset):
         return queryset if panels[panel] else queryset.none()
 
     if not panels["accountability"]:
@@ -106,18 +109,20 @@ def case_detail(request, pk):
     open_tasks = list(task_selectors.open_tasks_of(project.process))
     for task in open_tasks:
         task.can_take = checks.can_take_task(request.user, task)
-    reports = list(
-        rows("reports", project.reports.all())
-        .select_related("submitted_by", "signed_off_by")
-        .prefetch_related(
-            Prefetch("opinions", queryset=rows("opinions", Opinion.objects.all())),
+    reports = rows(
+        "reports",
+        project.reports.select_related("submitted_by", "signed_off_by").prefetch_related(
+            Prefetch("opinions", queryset=rows_to_prefetch("opinions", Opinion.objects.all())),
             Prefetch(
-                "opinions__attachments", queryset=rows("attachments", Attachment.objects.all())
+                "opinions__attachments",
+                queryset=rows_to_prefetch("attachments", Attachment.objects.all()),
             ),
-            Prefetch("attachments", queryset=rows("attachments", Attachment.objects.all())),
-        )
+            Prefetch(
+                "attachments", queryset=rows_to_prefetch("attachments", Attachment.objects.all())
+            ),
+        ),
     )
-    suggestions = list(rows("suggestions", project.suggestions.all()))
+    suggestions = rows("suggestions", project.suggestions.all())
     context = {
         "project": project,
         "panels": panels,
