@@ -193,9 +193,10 @@ def replacement_candidates(project: Project):
     )
 
 
-def case_oversight(project: Project, panels=None) -> dict:
+def case_oversight(project: Project, panels=None, review_opinions_read=None) -> dict:
     """What the case page shows of the supervision year. `panels`: which of the case's
-    lists have rows (core.selectors.case_panels), to read only those."""
+    lists have rows (core.selectors.case_panels), to read only those;
+    `review_opinions_read`: the case's review opinions when already read."""
 
     def rows(panel, queryset) -> list:
         return [] if panels is not None and not panels[panel] else list(queryset)
@@ -222,7 +223,9 @@ def case_oversight(project: Project, panels=None) -> dict:
             .prefetch_related("photos", "deputies")
             .order_by("held_on", "pk"),
         ),
-        "opinions": rows(
+        "opinions": review_opinions_read
+        if review_opinions_read is not None
+        else rows(
             "opinions",
             review_opinions()
             .filter(project=project)

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow import chart
 
 from core import forms
-from core.models import Attachment, Category, Jurisdiction, Opinion, Stage
+from core.models import Category, Jurisdiction, Stage
 from core.selectors import projects as project_selectors
 from core.selectors import suggestions as suggestion_selectors
 from core.selectors import tasks as task_selectors
 from core.selectors.case_panels import cache_absent, case_panels
 from core.selectors.case_progress import stage_bar, whose_turn
+from core.selectors.case_reports import case_reports
 from core.services import projects as project_services
 from core.services import suggestions as suggestion_services
 from core.services import supervision
@@ -101,44 +102,25 @@ def case_detail(request, pk):
         """The list's rows, without a query (nor its compilation) when it has none."""
         return list(queryset) if panels[panel] else []
 
-    def rows_to_prefetch(panel, queryset):
-        return queryset if panels[panel] else queryset.none()
-
     if not panels["accountability"]:
         cache_absent(project, "accountability")
     open_tasks = list(task_selectors.open_tasks_of(project.process))
     for task in open_tasks:
         task.can_take = checks.can_take_task(request.user, task)
-    reports = rows(
-        "reports",
-        project.reports.select_related("submitted_by", "signed_off_by").prefetch_related(
-            Prefetch("opinions", queryset=rows_to_prefetch("opinions", Opinion.objects.all())),
-            Prefetch(
-                "opinions__attachments",
-                queryset=rows_to_prefetch("attachments", Attachment.objects.all()),
-            ),
-            Prefetch(
-                "attachments", queryset=rows_to_prefetch("attachments", Attachment.objects.all())
-            ),
-        ),
-    )
+    reports = case_reports(project, panels)
     suggestions = rows("suggestions", project.suggestions.all())
     context = {
         "project": project,
         "panels": panels,
         "open_tasks": open_tasks,
         "whose_turn": whose_turn(project, open_tasks),
-        "stage_bar": stage_bar(project, suggestions, reports=reports),
+        "stage_bar": stage_bar(project, suggestions, reports=reports["reports"]),
         "timeline_html": timeline_html(project),
-        "reports": reports,
+        **reports,
         "milestones": rows("milestones", project.milestones.all()),
         "suggestions": suggestions,
         "monitors": rows("monitors", project.monitors.all()),
         "cooperating_units": rows("cooperating_units", project.cooperating_units.all()),
-        "attachments": rows(
-            "attachments",
-            project.attachments.filter(report__isnull=True).select_related("uploaded_by"),
-        ),
         **_comments(request, project, panels["comments"]),
         "can_comment": checks.can_comment_on_project(request.user, project),
         "slate_sessions": [
