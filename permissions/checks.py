@@ -6,6 +6,7 @@ nothing here grants.
 
 from viewflow.workflow.status import STATUS
 
+from .held import held_permissions, holds_anywhere
 from .roles import Role, Step
 from .scope import can_read_jurisdiction, roles_of
 
@@ -16,7 +17,8 @@ def has_step(user, step: Step, obj) -> bool:
     The same answer as `user.has_perm(perm(step), obj)` with guardian, in one query (the
     user's own object permission, which is how grants.py grants) instead of guardian's
     two (the user's and their groups' permissions on the object); the groups are asked
-    only when the user's own answer is no.
+    only when the user's own answer is no. While a page is read, from the permissions
+    the user holds, read once (permissions/held.py).
     """
     if user is None or not user.is_authenticated or not user.is_active or obj is None:
         return False
@@ -25,10 +27,15 @@ def has_step(user, step: Step, obj) -> bool:
     from django.contrib.contenttypes.models import ContentType
     from guardian.models import GroupObjectPermission, UserObjectPermission
 
+    content_type = ContentType.objects.get_for_model(obj)
+    codename = Step(step).value
+    kept = held_permissions(user)
+    if kept is not None:
+        return (content_type.pk, str(obj.pk), "core", codename) in kept
     held = {
-        "permission__codename": Step(step).value,
+        "permission__codename": codename,
         "permission__content_type__app_label": "core",
-        "content_type": ContentType.objects.get_for_model(obj),
+        "content_type": content_type,
         "object_pk": str(obj.pk),
     }
     return (
@@ -69,7 +76,8 @@ def can_take_task(user, task) -> bool:
     if task.owner_id and task.owner_id != user.pk:
         return False
     if not task.owner_id and not (
-        _holds_task_permission(user, task) or task.flow_task.can_assign(user, task)
+        _holds_task_permission(user, task)
+        or (_may_hold_task_permission(user, task) and task.flow_task.can_assign(user, task))
     ):
         return False
     session = _session_of(task)
@@ -88,6 +96,10 @@ def _holds_task_permission(user, task) -> bool:
     if task.owner_permission_content_type_id not in _fixed_object_types():
         return False
     app_label, _dot, codename = task.owner_permission.partition(".")
+    kept = held_permissions(user)
+    if kept is not None:
+        object_type = task.owner_permission_content_type_id
+        return (object_type, task.owner_permission_obj_pk, app_label, codename) in kept
     from guardian.models import UserObjectPermission
 
     return UserObjectPermission.objects.filter(
@@ -97,6 +109,16 @@ def _holds_task_permission(user, task) -> bool:
         content_type_id=task.owner_permission_content_type_id,
         object_pk=task.owner_permission_obj_pk,
     ).exists()
+
+
+def _may_hold_task_permission(user, task) -> bool:
+    """No when, while a page is read, the user holds the task's permission on no object
+    of its object's type and on none in particular: then viewflow's check would say no,
+    and the case need not be loaded to find the object (an office) it asks about."""
+    kept = held_permissions(user)
+    if kept is None or user.is_superuser or not task.owner_permission:
+        return True
+    return holds_anywhere(kept, task.owner_permission_content_type_id, task.owner_permission)
 
 
 def _fixed_object_types() -> set[int]:

@@ -158,8 +158,9 @@ def _as_date(value):
     return value
 
 
-def stage_bar(project: Project, suggestions=()) -> list[StageStep]:
-    """The stops from suggestion to rating: done (with its date), current, or to come."""
+def stage_bar(project: Project, suggestions=(), reports=None) -> list[StageStep]:
+    """The stops from suggestion to rating: done (with its date), current, or to come.
+    `reports`: the case's quarterly reports when already read."""
     finished = {}
     done = Task.objects.filter(process_id=project.process.pk, status=STATUS.DONE)
     for task in done.order_by("finished").only("flow_task", "finished"):
@@ -170,8 +171,13 @@ def stage_bar(project: Project, suggestions=()) -> list[StageStep]:
         return _as_date(finished.get(node_name))
 
     received = [s.created for s in suggestions] or [project.created]
-    signed_off = project.reports.filter(signed_off_at__isnull=False).order_by("-signed_off_at")
-    last_sign_off = signed_off.values_list("signed_off_at", flat=True).first()
+    if reports is None:
+        signed_off = project.reports.filter(signed_off_at__isnull=False)
+        last_sign_off = (
+            signed_off.order_by("-signed_off_at").values_list("signed_off_at", flat=True).first()
+        )
+    else:
+        last_sign_off = max((r.signed_off_at for r in reports if r.signed_off_at), default=None)
     dates = {
         "suggestion": _as_date(min(received)),
         "study": done_at("study_feasibility"),

@@ -193,40 +193,56 @@ def replacement_candidates(project: Project):
     )
 
 
-def case_oversight(project: Project) -> dict:
-    """What the case page shows of the supervision year."""
-    phases = list(project.phases.order_by("number"))
-    ratings = list(project.ratings.select_related("meeting").order_by("year", "rated_on"))
+def case_oversight(project: Project, panels=None, review_opinions_read=None) -> dict:
+    """What the case page shows of the supervision year. `panels`: which of the case's
+    lists have rows (core.selectors.case_panels), to read only those;
+    `review_opinions_read`: the case's review opinions when already read."""
+
+    def rows(panel, queryset) -> list:
+        return [] if panels is not None and not panels[panel] else list(queryset)
+
+    phases = rows("phases", project.phases.order_by("number"))
+    ratings = rows(
+        "ratings", project.ratings.select_related("meeting").order_by("year", "rated_on")
+    )
     if phases:
         reports = list(project.reports.order_by("year", "quarter", "pk"))
         for phase in phases:
             phase.reports = [r for r in reports if r.year == phase.year]
             phase.ratings = [r for r in ratings if r.year == phase.year]
     return {
-        "agenda": list(
+        "agenda": rows(
+            "agenda",
             AgendaItem.objects.filter(project=project)
             .select_related("meeting", "report")
-            .order_by("meeting__scheduled_on", "pk")
+            .order_by("meeting__scheduled_on", "pk"),
         ),
-        "inspections": list(
+        "inspections": rows(
+            "inspections",
             Inspection.objects.filter(subjects__project=project)
             .prefetch_related("photos", "deputies")
-            .order_by("held_on", "pk")
+            .order_by("held_on", "pk"),
         ),
-        "opinions": list(
+        "opinions": review_opinions_read
+        if review_opinions_read is not None
+        else rows(
+            "opinions",
             review_opinions()
             .filter(project=project)
             .select_related("meeting", "inspection", "addressee", "answered_by", "checked_by")
-            .order_by("created", "pk")
+            .order_by("created", "pk"),
         ),
-        "changes": list(
+        "changes": rows(
+            "changes",
             project.changes.select_related("replacement", "proposed_by", "decided_by").order_by(
                 "proposed_at", "pk"
-            )
+            ),
         ),
         "phases": phases,
         "ratings": ratings,
-        "follow_ups": list(project.accountability_follow_ups.order_by("decided_on", "pk")),
+        "follow_ups": rows(
+            "follow_ups", project.accountability_follow_ups.order_by("decided_on", "pk")
+        ),
     }
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from core.models import Deputy, LiaisonStation, Suggestion, SuggestionStatus, SuggestionTrail
+from permissions.held import held_permissions
 from permissions.roles import Step
 from permissions.scope import home_jurisdictions, jurisdiction_q, may_hold_step
 
@@ -27,9 +28,22 @@ def collection_year(on: datetime.date) -> int:
 def acting_jurisdictions(user, step: Step, *, checker=None) -> list:
     """The user's home jurisdictions where they hold the step. Pass one guardian
     `ObjectPermissionChecker` to ask for several steps at the cost of one query per
-    jurisdiction (the header asks for six)."""
+    jurisdiction (the header asks for six). While a page is read, no query: the
+    permissions the user holds are read once (permissions/held.py)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
+    if user.is_superuser:
+        return home_jurisdictions(user)
+    kept = held_permissions(user)
+    if kept is not None:
+        from django.contrib.contenttypes.models import ContentType
+
+        from core.models import Jurisdiction
+
+        held_on = ContentType.objects.get_for_model(Jurisdiction).pk
+        return [
+            j for j in home_jurisdictions(user) if (held_on, str(j.pk), "core", step.value) in kept
+        ]
     if checker is None:
         from guardian.core import ObjectPermissionChecker
 

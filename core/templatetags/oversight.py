@@ -23,7 +23,7 @@ def oversight_links(user) -> dict:
 @register.inclusion_tag("oversight/_case.html", takes_context=True)
 def oversight_case(context, project):
     user = context["request"].user
-    data = case_oversight(project)
+    data = case_oversight(project, context.get("panels"), context.get("review_opinions"))
     for opinion in data["opinions"]:
         opinion.can_answer = opinion.answered_at is None and checks.can_answer_review_opinion(
             user, opinion

@@ -17,7 +17,9 @@ from core.models import Category, Jurisdiction, Stage
 from core.selectors import projects as project_selectors
 from core.selectors import suggestions as suggestion_selectors
 from core.selectors import tasks as task_selectors
+from core.selectors.case_panels import cache_absent, case_panels
 from core.selectors.case_progress import stage_bar, whose_turn
+from core.selectors.case_reports import case_reports
 from core.services import projects as project_services
 from core.services import suggestions as suggestion_services
 from core.services import supervision
@@ -94,31 +96,35 @@ def case_list(request):
 @login_required
 def case_detail(request, pk):
     project = project_selectors.project_for_user(request.user, pk)
+    panels = case_panels(project)
+
+    def rows(panel, queryset) -> list:
+        """The list's rows, without a query (nor its compilation) when it has none."""
+        return list(queryset) if panels[panel] else []
+
+    if not panels["accountability"]:
+        cache_absent(project, "accountability")
     open_tasks = list(task_selectors.open_tasks_of(project.process))
     for task in open_tasks:
         task.can_take = checks.can_take_task(request.user, task)
-    reports = project.reports.select_related("submitted_by", "signed_off_by").prefetch_related(
-        "opinions__attachments", "attachments"
-    )
-    suggestions = list(project.suggestions.all())
+    reports = case_reports(project, panels)
+    suggestions = rows("suggestions", project.suggestions.all())
     context = {
         "project": project,
+        "panels": panels,
         "open_tasks": open_tasks,
         "whose_turn": whose_turn(project, open_tasks),
-        "stage_bar": stage_bar(project, suggestions),
+        "stage_bar": stage_bar(project, suggestions, reports=reports["reports"]),
         "timeline_html": timeline_html(project),
-        "reports": reports,
-        "milestones": project.milestones.all(),
+        **reports,
+        "milestones": rows("milestones", project.milestones.all()),
         "suggestions": suggestions,
-        "monitors": project.monitors.all(),
-        "cooperating_units": project.cooperating_units.all(),
-        "attachments": project.attachments.filter(report__isnull=True).select_related(
-            "uploaded_by"
-        ),
-        **_comments(request, project),
+        "monitors": rows("monitors", project.monitors.all()),
+        "cooperating_units": rows("cooperating_units", project.cooperating_units.all()),
+        **_comments(request, project, panels["comments"]),
         "can_comment": checks.can_comment_on_project(request.user, project),
         "slate_sessions": [
-            c.session for c in project.session_candidacies.select_related("session")
+            c.session for c in rows("slate", project.session_candidacies.select_related("session"))
         ],
         "can_record_satisfaction": project.stage == Stage.EVALUATION
         and checks.can_record_satisfaction(request.user, project),
@@ -132,15 +138,17 @@ def case_detail(request, pk):
 COMMENTS_SHOWN = 10
 
 
-def _comments(request, project) -> dict:
+def _comments(request, project, total: int) -> dict:
     """The case's latest comments, or all of them when asked (every one is also in the
-    timeline): a case with hundreds of comments keeps a page of ordinary length."""
+    timeline): a case with hundreds of comments keeps a page of ordinary length. `total`:
+    how many the case has."""
+    if not total:
+        return {"comments": [], "comments_total": None}
     newest = project.comments.select_related("author").order_by("-created", "-pk")
     if request.GET.get("comments") == "all":
         return {"comments": list(newest)[::-1], "comments_total": None}
-    shown = list(newest[: COMMENTS_SHOWN + 1])
-    total = newest.count() if len(shown) > COMMENTS_SHOWN else None
-    return {"comments": shown[:COMMENTS_SHOWN][::-1], "comments_total": total}
+    shown = list(newest[:COMMENTS_SHOWN])
+    return {"comments": shown[::-1], "comments_total": total if total > len(shown) else None}
 
 
 @login_required

@@ -74,3 +74,62 @@ def test_case_page_is_constant_as_the_case_grows(
     cache.clear()
     with django_assert_max_num_queries(few):
         client.get(url)
+
+
+# The case page of a case in implementation with a reviewed report, an answered opinion,
+# files on the case, the report and the answer, and more comments than it shows, read
+# again by its township's congress office (the header's counts and the timeline cached):
+# every query of the page, the session's and the header's included. A list without rows
+# costs none.
+CASE_PAGE_QUERIES = 19
+
+
+def test_case_page_query_count_is_pinned(
+    world, make_case, client, settings, tmp_path, django_assert_num_queries
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.models import Attachment, Comment
+    from core.selectors.task_counts import NAV_COUNTS_SECONDS
+    from core.views.work import COMMENTS_SHOWN
+
+    settings.NAV_COUNTS_SECONDS = NAV_COUNTS_SECONDS  # as in production
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.users[("qh-dh", Role.CONGRESS_OFFICE)])
+    case = make_case("qh-dh", to="implementing")
+    case.report(1, 20)
+    case.review(sign_off=False)
+    case.answer()
+    case.review()
+    case.refresh()
+    deputy = case.project.jurisdiction.deputies.first().user
+    for n in range(COMMENTS_SHOWN + 5):
+        Comment.objects.create(project=case.project, author=deputy, text=f"意见{n}")
+    report = case.project.reports.get()
+    opinion = report.opinions.first()
+    for name, where in (
+        ("现场照片.pdf", {}),
+        ("季度报表.pdf", {"report": report}),
+        ("整改说明.pdf", {"report": report, "opinion": opinion}),
+    ):
+        Attachment.objects.create(
+            project=case.project,
+            file=SimpleUploadedFile(name, b"%PDF-1.4"),
+            name=name,
+            size=8,
+            uploaded_by=deputy,
+            **where,
+        )
+    url = reverse("core:case", args=[case.project.pk])
+    client.get(url)  # the session's first renewal, the timeline and the counts cached
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"共 {COMMENTS_SHOWN + 5} 条" in html
+    files, reports = html.split('id="people-h"')[1].split('id="reports-h"')
+    reports = reports.split("</section>")[0]
+    assert "现场照片.pdf" in files and "季度报表.pdf" not in files and "整改说明.pdf" not in files
+    answer = reports.split('class="opinion"')[1]
+    assert "整改说明.pdf" in answer and "季度报表.pdf" not in answer
+    assert "季度报表.pdf" in reports and "现场照片.pdf" not in reports
