@@ -34,6 +34,8 @@ from django.utils.module_loading import import_string
 
 from core.models.calendar import Notification, NotificationKind, OutboxMessage, SentKey
 
+from .broker import send_with_connection
+
 logger = logging.getLogger(__name__)
 
 SMS_KINDS = frozenset({NotificationKind.OVERDUE, NotificationKind.REMINDER})
@@ -91,9 +93,12 @@ def _publish(name: str, args: list) -> None:
     if task.app.conf.task_always_eager:
         task.apply_async(args=args)
         return
-    with task.app.connection_for_write() as connection:
+
+    def send(connection):
         connection.ensure_connection(max_retries=1, interval_start=0.2, interval_step=0.2)
         task.apply_async(args=args, connection=connection, retry=False)
+
+    send_with_connection(task.app, send)
 
 
 def enqueue(task_name: str, *args) -> OutboxMessage:
