@@ -116,7 +116,7 @@ def task_assign(*, actor, task) -> None:
     """Take a task from the queue into one's own inbox."""
     node = task.flow_task
     try:
-        with node.flow_class.lock(task.process_id), transaction.atomic():
+        with node.flow_class.lock(task.process_id), _one_transaction():
             task.refresh_from_db()
             if task.status != STATUS.NEW:
                 raise StepRefused(messages.TASK_TAKEN)
@@ -130,7 +130,7 @@ def task_assign(*, actor, task) -> None:
 def task_release(*, actor, task) -> None:
     """Put a task one has taken back into the queue."""
     node = task.flow_task
-    with node.flow_class.lock(task.process_id), transaction.atomic():
+    with node.flow_class.lock(task.process_id), _one_transaction():
         task.refresh_from_db()
         if task.status != STATUS.ASSIGNED or task.owner_id != actor.pk:
             raise PermissionDenied(messages.TASK_NOT_ALLOWED)
