@@ -85,29 +85,39 @@ def can_take_task(user, task) -> bool:
 
 
 def _holds_task_permission(user, task) -> bool:
-    """The user's own object permission named on the task row (owner permission, its
-    object's type and key, as the queue reads them): one query, without loading the case
-    to find the object. A no falls through to viewflow's full check (groups, global
-    permissions), so this only ever answers yes sooner. Only for objects a task's
-    permission cannot move away from (its case's jurisdiction, its case itself): for an
-    office (a lead unit, a study department) viewflow asks the case again."""
-    if not task.owner_permission or not task.owner_permission_obj_pk:
+    """The user's own object permission for the task, in one query: a no falls through
+    to viewflow's full check (groups, global permissions), so this only ever answers yes
+    sooner. For an object a task's permission cannot move away from (its case's
+    jurisdiction, its case itself) the object is the one named on the task row (its
+    type and key, as the queue reads them), without loading the case; for an office (a
+    lead unit, a study department) it is the one the case names now, as viewflow asks."""
+    if not task.owner_permission:
         return False
-    if task.owner_permission_content_type_id not in _fixed_object_types():
-        return False
-    app_label, _dot, codename = task.owner_permission.partition(".")
     kept = held_permissions(user)
+    if task.owner_permission_obj_pk and task.owner_permission_content_type_id in (
+        _fixed_object_types()
+    ):
+        type_id, object_pk = task.owner_permission_content_type_id, task.owner_permission_obj_pk
+    else:
+        if kept is not None and not _may_hold_task_permission(user, task):
+            return False  # held on no office at all: the case need not be loaded
+        obj = _permission_object_now(task)
+        if obj is None:
+            return False
+        from django.contrib.contenttypes.models import ContentType
+
+        type_id, object_pk = ContentType.objects.get_for_model(obj).pk, str(obj.pk)
+    app_label, _dot, codename = task.owner_permission.partition(".")
     if kept is not None:
-        object_type = task.owner_permission_content_type_id
-        return (object_type, task.owner_permission_obj_pk, app_label, codename) in kept
+        return (type_id, object_pk, app_label, codename) in kept
     from guardian.models import UserObjectPermission
 
     return UserObjectPermission.objects.filter(
         user=user,
         permission__codename=codename,
         permission__content_type__app_label=app_label,
-        content_type_id=task.owner_permission_content_type_id,
-        object_pk=task.owner_permission_obj_pk,
+        content_type_id=type_id,
+        object_pk=object_pk,
     ).exists()
 
 
@@ -119,6 +129,14 @@ def _may_hold_task_permission(user, task) -> bool:
     if kept is None or user.is_superuser or not task.owner_permission:
         return True
     return holds_anywhere(kept, task.owner_permission_content_type_id, task.owner_permission)
+
+
+def _permission_object_now(task):
+    """The object the task's node names for its permission, read from the case now."""
+    object_of = getattr(task.flow_task, "_owner_permission_obj", None)
+    if object_of is None:
+        return None
+    return object_of(task.process) if callable(object_of) else object_of
 
 
 def _fixed_object_types() -> set[int]:

@@ -27,12 +27,14 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from core.models.calendar import Notification, NotificationKind, OutboxMessage, SentKey
+
+from .broker import send_with_connection
 
 logger = logging.getLogger(__name__)
 
@@ -91,9 +93,12 @@ def _publish(name: str, args: list) -> None:
     if task.app.conf.task_always_eager:
         task.apply_async(args=args)
         return
-    with task.app.connection_for_write() as connection:
+
+    def send(connection):
         connection.ensure_connection(max_retries=1, interval_start=0.2, interval_step=0.2)
         task.apply_async(args=args, connection=connection, retry=False)
+
+    send_with_connection(task.app, send)
 
 
 def enqueue(task_name: str, *args) -> OutboxMessage:
@@ -115,16 +120,36 @@ def publish_after_commit(pk: int, task_name: str, args: list) -> bool:
             attempts=F("attempts") + 1, last_error=str(exc)[:500]
         )
         return False
-    OutboxMessage.objects.filter(pk=pk, sent_at__isnull=True).update(
-        sent_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    if _older_pending().exists():
+    if _mark_sent(pk):
         # The broker is back: send what was kept while it was down.
         try:
             _publish(DRAIN_TASK, [])
         except Exception:
             logger.warning("Could not queue the outbox drain", exc_info=True)
     return True
+
+
+def _mark_sent(pk: int) -> bool:
+    """Mark a published message sent and say whether older messages are still kept, in
+    one statement (the subquery reads the table as it was before this update)."""
+    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+    now = timezone.now()
+    older = now - timedelta(seconds=settings.OUTBOX_GRACE_SECONDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET sent_at = %s, attempts = attempts + 1"
+            " WHERE id = %s AND sent_at IS NULL"
+            f" RETURNING EXISTS (SELECT 1 FROM {table} WHERE sent_at IS NULL AND created < %s)",
+            [
+                connection.ops.adapt_datetimefield_value(now),
+                pk,
+                connection.ops.adapt_datetimefield_value(older),
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:  # a drain marked it first
+        return _older_pending().exists()
+    return bool(row[0])
 
 
 def _older_pending():

@@ -6,7 +6,7 @@ completing the same task at once, one wins and the other is told; a refused or i
 submission leaves nothing behind.
 """
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -38,8 +38,8 @@ def task_step(*, actor, task, node):
     if task.flow_task != node:
         raise StepRefused(messages.WRONG_STEP)
     try:
-        with flow_class.lock(task.process_id), transaction.atomic():
-            task = flow_class.task_class._default_manager.select_related("process").get(pk=task.pk)
+        with flow_class.lock(task.process_id), _one_transaction():
+            task = _locked_task(flow_class, task.pk)
             if task.status in (STATUS.DONE, STATUS.CANCELED):
                 raise StepRefused(messages.TASK_ALREADY_DONE)
             if task.status == STATUS.ASSIGNED and task.owner_id != actor.pk:
@@ -48,13 +48,44 @@ def task_step(*, actor, task, node):
                 raise PermissionDenied(messages.TASK_NOT_ALLOWED)
             activation = node.activation_class(task)
             if task.status == STATUS.NEW:
-                activation.assign(actor)
+                # Taken and done in one go: the owner is written with the completion (one
+                # UPDATE of the task, not two); nobody else can see the task in between.
+                task.owner = actor
+                task.status = STATUS.ASSIGNED
             activation.start(None)
             yield activation
             activation.execute()
             record_step(actor=actor, activation=activation, node=node)
     except FlowLockFailed:
         raise StepRefused(messages.TASK_BUSY)
+
+
+def _one_transaction():
+    """The case's lock runs its block in a transaction (select_for_update_lock does); a
+    second atomic block inside it would only add a savepoint."""
+    if transaction.get_connection().in_atomic_block:
+        return nullcontext()
+    return transaction.atomic()
+
+
+# What a step reads with its task, under the case's lock: the case's record and what
+# the step's permission and services ask of it (its jurisdiction, its offices).
+_READ_WITH_TASK = {
+    "projectprocess": ("project__jurisdiction", "project__study_department", "project__lead_unit"),
+    "votingprocess": ("session__jurisdiction",),
+}
+
+
+def _locked_task(flow_class, task_pk):
+    """The task with its process (as the flow's process class), the case's record and
+    its jurisdiction, in one query."""
+    link = flow_class.process_class._meta.model_name
+    related = [f"process__{link}__{path}" for path in _READ_WITH_TASK.get(link, ())]
+    if link != "process" and not related:
+        related = [f"process__{link}"]
+    return flow_class.task_class._default_manager.select_related("process", *related).get(
+        pk=task_pk
+    )
 
 
 def _artifact(process):
@@ -85,7 +116,7 @@ def task_assign(*, actor, task) -> None:
     """Take a task from the queue into one's own inbox."""
     node = task.flow_task
     try:
-        with node.flow_class.lock(task.process_id), transaction.atomic():
+        with node.flow_class.lock(task.process_id), _one_transaction():
             task.refresh_from_db()
             if task.status != STATUS.NEW:
                 raise StepRefused(messages.TASK_TAKEN)
@@ -99,7 +130,7 @@ def task_assign(*, actor, task) -> None:
 def task_release(*, actor, task) -> None:
     """Put a task one has taken back into the queue."""
     node = task.flow_task
-    with node.flow_class.lock(task.process_id), transaction.atomic():
+    with node.flow_class.lock(task.process_id), _one_transaction():
         task.refresh_from_db()
         if task.status != STATUS.ASSIGNED or task.owner_id != actor.pk:
             raise PermissionDenied(messages.TASK_NOT_ALLOWED)

@@ -8,7 +8,7 @@ The receiver runs inside the step's transaction, so the deliveries are written w
 step and sent only once it commits.
 """
 
-from core.models import ProjectProcess
+from core.models import Project, ProjectProcess
 from core.models.api import WebhookEvent
 
 from .webhooks import event_emit
@@ -70,7 +70,10 @@ def _project_step_done(project, task) -> None:
     def data():
         return _project_data(project, task)
 
-    where = project.jurisdiction_id
+    # the jurisdiction itself when the step has read it (its path spares a join)
+    where = (
+        project.jurisdiction if Project.jurisdiction.is_cached(project) else project.jurisdiction_id
+    )
     event_emit(event=WebhookEvent.STEP_DONE, jurisdiction=where, data=data)
     if task.flow_task.name == REPORT_STEP:
         event_emit(

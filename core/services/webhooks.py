@@ -154,6 +154,24 @@ def webhook_unsubscribe(*, actor, subscription: WebhookSubscription) -> WebhookS
 
 
 # -- events ------------------------------------------------------------------------------
+def _ancestor_paths(path: str) -> list[str]:
+    """The paths of a jurisdiction and of those above it: ``/sc/``, ``/sc/sc01/``, …"""
+    parts = path.strip("/").split("/")
+    return [f"/{'/'.join(parts[:n])}/" for n in range(1, len(parts) + 1)]
+
+
+def _subscribed(jurisdiction):
+    """Active subscriptions at this jurisdiction (or its id) or above it: those whose
+    jurisdiction's path is a prefix of its path."""
+    active = WebhookSubscription.objects.filter(active=True, token__revoked_at__isnull=True)
+    if isinstance(jurisdiction, Jurisdiction):  # its path at hand: a list, not a join
+        return active.filter(jurisdiction__path__in=_ancestor_paths(jurisdiction.path))
+    target = Jurisdiction.objects.filter(pk=jurisdiction).values("path")[:1]
+    return active.annotate(target_path=Subquery(target)).filter(
+        target_path__startswith=F("jurisdiction__path")
+    )
+
+
 def event_emit(*, event: str, jurisdiction, data) -> list[WebhookDelivery]:
     """Write one delivery per subscription to `event` at this jurisdiction or above it, in
     the caller's transaction; each is sent after commit.
@@ -163,14 +181,7 @@ def event_emit(*, event: str, jurisdiction, data) -> list[WebhookDelivery]:
     costs one query here and nothing else.
     """
     jurisdiction_id = getattr(jurisdiction, "pk", jurisdiction)
-    # subscriptions at this jurisdiction or above it: their path is a prefix of its path
-    target = Jurisdiction.objects.filter(pk=jurisdiction_id).values("path")[:1]
-    candidates = (
-        WebhookSubscription.objects.filter(active=True, token__revoked_at__isnull=True)
-        .annotate(target_path=Subquery(target))
-        .filter(target_path__startswith=F("jurisdiction__path"))
-    )
-    subscriptions = [s for s in candidates if event in (s.events or [])]
+    subscriptions = [s for s in _subscribed(jurisdiction) if event in (s.events or [])]
     if not subscriptions:
         return []
     if not isinstance(jurisdiction, Jurisdiction):

@@ -270,12 +270,10 @@ def board_changed(sender, instance, **kwargs) -> None:
             .first()
         )
     if jurisdiction_id is not None:
-        key = board_version_key(jurisdiction_id)
-        if not _board_cache(cache.add, key, 1, timeout=None, down=True):
-            try:
-                _board_cache(cache.incr, key, down=None)
-            except ValueError:
-                _board_cache(cache.set, key, 1, timeout=None, down=None)
+        # a new version, whatever it was: one write (an increment asks the cache three
+        # times: whether the key is there, to add it, to increment it)
+        key, version = board_version_key(jurisdiction_id), secrets.token_hex(8)
+        _board_cache(cache.set, key, version, timeout=None, down=None)
 
 
 def board(request, code):
