@@ -2,7 +2,8 @@
 
 Opening a connection for every message cost more than the rest of the publish (a TCP
 connect and the client's set-up each time). A connection is never shared: a thread has
-its own, and a forked process opens its own instead of using its parent's socket.
+its own, a forked process opens its own instead of using its parent's socket, and a
+broker moved in the settings is reached on a new connection.
 """
 
 import os
@@ -12,8 +13,14 @@ from contextlib import suppress
 _local = threading.local()
 
 
-def _kept():
-    if getattr(_local, "pid", None) != os.getpid():
+def _owner(app) -> tuple:
+    """Whose connection a kept one is: this process's, to this app's broker as configured
+    now (a broker moved in the settings gets a connection of its own)."""
+    return (os.getpid(), id(app), app.conf.broker_url)
+
+
+def _kept(app):
+    if getattr(_local, "owner", None) != _owner(app):
         return None
     return getattr(_local, "connection", None)
 
@@ -31,7 +38,7 @@ def send_with_connection(app, send):
     tried once more on a new one, as it would have been without keeping any; a new
     connection that fails is dropped and the error raised.
     """
-    connection = _kept()
+    connection = _kept(app)
     if connection is not None:
         try:
             return send(connection)
@@ -43,5 +50,8 @@ def send_with_connection(app, send):
     except BaseException:
         _forget(connection)
         raise
-    _local.connection, _local.pid = connection, os.getpid()
+    previous = getattr(_local, "connection", None)
+    if previous is not None and previous is not connection:
+        _forget(previous)  # kept for another broker: given back
+    _local.connection, _local.owner = connection, _owner(app)
     return result
