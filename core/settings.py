@@ -261,6 +261,8 @@ REST_FRAMEWORK = {
         "api-token": env.str("API_THROTTLE_TOKEN", default="600/min"),
         "api-user": env.str("API_THROTTLE_USER", default="300/min"),
         "api-address": env.str("API_THROTTLE_ADDRESS", default="900/min"),
+        # a hall of deputies casting through one address: several requests each
+        "api-ballot-address": env.str("API_THROTTLE_BALLOT_ADDRESS", default="6000/min"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -10,7 +10,16 @@ import os
 import threading
 from contextlib import suppress
 
+from celery.exceptions import SoftTimeLimitExceeded
+from kombu.exceptions import OperationalError
+
 _local = threading.local()
+
+# A kept connection's socket must not wait for ever on a broker that went silent (a host
+# down, a failover): every read and write of a publish gives up after this long, and the
+# message stays in the outbox (a new connection's connect has its own, shorter timeout).
+PUBLISH_SOCKET_TIMEOUT = 3.0
+PUBLISH_OPTIONS = {"socket_timeout": PUBLISH_SOCKET_TIMEOUT, "socket_keepalive": True}
 
 
 def _owner(app) -> tuple:
@@ -34,17 +43,21 @@ def _forget(connection) -> None:
 def send_with_connection(app, send):
     """Call `send(connection)` on this thread's kept connection to `app`'s broker.
 
-    A kept connection that fails (the broker restarted since) is dropped and `send` is
-    tried once more on a new one, as it would have been without keeping any; a new
-    connection that fails is dropped and the error raised.
-    """
+    A kept connection that fails to reach the broker (it restarted since) is dropped and
+    `send` is tried once more on a new one, as it would have been without keeping any;
+    any other error is raised, and a new connection that fails is dropped. A message
+    whose answer was lost may so be sent twice: its task claims its work once
+    (at-least-once delivery, as Celery's own retries give)."""
     connection = _kept(app)
     if connection is not None:
         try:
             return send(connection)
-        except Exception:
+        except SoftTimeLimitExceeded:
             _forget(connection)
-    connection = app.connection_for_write()
+            raise  # a task's time is up: not a broken connection to retry
+        except (OperationalError, *connection.recoverable_connection_errors):
+            _forget(connection)  # the broker restarted since: once more on a new one
+    connection = app.connection_for_write(transport_options=PUBLISH_OPTIONS)
     try:
         result = send(connection)
     except BaseException:

@@ -122,12 +122,13 @@ def test_a_hall_of_deputies_behind_one_address_is_not_throttled_by_it(
     issue_token, session, monkeypatch
 ):
     """The per-address limit would refuse a congress hall voting through one network:
-    the ballot is limited per token and per user instead; other endpoints keep it."""
+    the ballot has a hall's limit per address instead; other endpoints keep theirs."""
     import secrets
 
     from core.api.v1 import throttles
 
     monkeypatch.setattr(throttles.AddressRateThrottle, "rate", "2/min", raising=False)
+    monkeypatch.setattr(throttles.HallAddressRateThrottle, "rate", "9/min", raising=False)
     hall = f"127.{secrets.randbelow(250)}.{secrets.randbelow(250)}.7"
     url = reverse("v1-session-ballot", args=[session.pk])
     for deputy in deputies()[:4]:
@@ -141,3 +142,7 @@ def test_a_hall_of_deputies_behind_one_address_is_not_throttled_by_it(
         board.get(reverse("v1-board", args=["qh-dh"]), REMOTE_ADDR=hall)
     refused = board.get(reverse("v1-board", args=["qh-dh"]), REMOTE_ADDR=hall)
     assert refused.status_code == 429
+    # the hall's own limit still holds: the ninth ballot request from it passes, not the tenth
+    late = _deputy_client(issue_token, deputies()[6].user)
+    assert late.get(url, REMOTE_ADDR=hall).status_code == 200
+    assert late.get(url, REMOTE_ADDR=hall).status_code == 429

@@ -9,6 +9,8 @@ from core.services import broker
 
 
 class FakeConnection:
+    recoverable_connection_errors = (ConnectionError,)
+
     def __init__(self, url, fail=False):
         self.url, self.fail, self.sent, self.collected = url, fail, 0, False
 
@@ -22,7 +24,8 @@ class FakeApp:
         self.opened = []
         self.fail_next = False
 
-    def connection_for_write(self):
+    def connection_for_write(self, transport_options=None):
+        assert transport_options["socket_timeout"] > 0  # a silent broker is given up on
         connection = FakeConnection(self.conf.broker_url, fail=self.fail_next)
         self.opened.append(connection)
         return connection
@@ -74,3 +77,29 @@ def test_when_the_broker_is_down_the_error_is_raised_and_nothing_kept():
     assert broker._kept(app) is None
     app.fail_next = False
     assert broker.send_with_connection(app, send) == "redis://a/0"
+
+
+def test_a_task_whose_time_is_up_is_not_retried_on_a_new_connection():
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    app = FakeApp("redis://a/0")
+    broker.send_with_connection(app, send)
+
+    def out_of_time(connection):
+        raise SoftTimeLimitExceeded()
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        broker.send_with_connection(app, out_of_time)
+    assert len(app.opened) == 1 and broker._kept(app) is None
+
+
+def test_an_error_that_is_not_the_broker_s_is_raised_without_a_second_send():
+    app = FakeApp("redis://a/0")
+    broker.send_with_connection(app, send)
+
+    def broken(connection):
+        raise ValueError("not the broker")
+
+    with pytest.raises(ValueError):
+        broker.send_with_connection(app, broken)
+    assert len(app.opened) == 1

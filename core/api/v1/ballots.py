@@ -37,7 +37,7 @@ from core.voting.rules import SCORE_100
 from .auth import token_reaches
 from .base import V1View
 from .errors import _body
-from .throttles import TokenRateThrottle, UserRateThrottle
+from .throttles import BALLOT_THROTTLES
 
 BALLOT_BYTES = 1024
 MAX_PAD = 4096
@@ -148,10 +148,10 @@ class SessionBallot(V1View):
     required_scope = ApiScope.VOTE
     max_body_bytes = 64 * 1024
     may_conflict = True
-    # Per token and per user only, not per address: a congress hall votes through one
-    # network, often one address, and its hundreds of deputies must not be refused for
-    # it. Only a present deputy of an open session gets past the checks, once each.
-    throttle_classes = [TokenRateThrottle, UserRateThrottle]
+    # Per token and per user as everywhere; per address with a hall's limit: a congress
+    # hall votes through one network, often one address, and its hundreds of deputies
+    # must not be refused for it.
+    throttle_classes = BALLOT_THROTTLES
 
     @extend_schema(responses=BallotOut, operation_id="sessions_ballot_retrieve")
     def get(self, request, pk):

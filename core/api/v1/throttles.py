@@ -49,4 +49,12 @@ class AddressRateThrottle(CacheThrottle):
         return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
 
+class HallAddressRateThrottle(AddressRateThrottle):
+    """The ballot's limit per address: a congress hall votes through one network, often
+    one address, so it is sized to a hall of deputies, not to one caller."""
+
+    scope = "api-ballot-address"
+
+
 THROTTLES = [TokenRateThrottle, UserRateThrottle, AddressRateThrottle]
+BALLOT_THROTTLES = [TokenRateThrottle, UserRateThrottle, HallAddressRateThrottle]
