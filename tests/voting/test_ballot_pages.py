@@ -38,16 +38,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def slate(make_case):
-    return [make_case(CODE, to="candidate").project for _ in range(3)]
-
-
-@pytest.fixture
-def session(world, slate):
-    return open_session(world, slate, rules={"seats": 2})
-
-
-@pytest.fixture
 def deputy(session):
     return fresh_user(deputies()[0].user)
 

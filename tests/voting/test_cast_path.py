@@ -28,16 +28,6 @@ pytestmark = pytest.mark.django_db
 WEB_CAST = 2 + 6
 
 
-@pytest.fixture
-def slate(make_case):
-    return [make_case(CODE, to="candidate").project for _ in range(3)]
-
-
-@pytest.fixture
-def session(world, slate):
-    return open_session(world, slate, rules={"seats": 2})
-
-
 def _post(client, session, marks, action="cast"):
     data = {f"c_{cid}": CODE_OF[mark] for cid, mark in marks.items()}
     return client.post(reverse("voting:ballot", args=[session.pk]), {**data, "action": action})
