@@ -29,10 +29,9 @@ def _flow():
 
 def open_cases(limit: int) -> list[int]:
     """Process ids of cases waiting at one of the walked steps (newest first)."""
-    flow = _flow()
     return list(
         Task.objects.filter(
-            flow_task__in=[getattr(flow, name) for name in WALKED],
+            flow_task__in=walked_nodes(),
             status__in=[STATUS.NEW, STATUS.ASSIGNED],
         )
         .order_by("-process_id")
@@ -95,23 +94,30 @@ def complete_one(task, clerks) -> bool:
     return True
 
 
+def walked_nodes() -> list:
+    flow = _flow()
+    return [getattr(flow, name) for name in WALKED]
+
+
+def next_walked_task(process_id: int, nodes: list):
+    """The case's open task at one of the walked steps, or None when it has passed them."""
+    return (
+        Task.objects.filter(
+            process_id=process_id, flow_task__in=nodes, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+        )
+        .select_related("process")
+        .first()
+    )
+
+
 def walk(process_ids: list[int]) -> int:
     """Walk each case through the walked steps; returns the number of steps completed."""
-    flow = _flow()
-    nodes = [getattr(flow, name) for name in WALKED]
+    nodes = walked_nodes()
     clerks = _Clerks()
     done = 0
     for process_id in process_ids:
         while True:
-            task = (
-                Task.objects.filter(
-                    process_id=process_id,
-                    flow_task__in=nodes,
-                    status__in=[STATUS.NEW, STATUS.ASSIGNED],
-                )
-                .select_related("process")
-                .first()
-            )
+            task = next_walked_task(process_id, nodes)
             if task is None or not complete_one(task, clerks):
                 break
             done += 1

@@ -76,26 +76,16 @@ def walk(process_ids, *, show_sql: bool, profiler=None) -> dict:
     """Complete the walked steps of these cases; the figures of each step's name."""
     from django.db import connection
     from viewflow.workflow.models import Task
-    from viewflow.workflow.status import STATUS
 
-    from core.scale.throughput import WALKED, _Clerks, _flow, complete_one
+    from core.scale.throughput import _Clerks, complete_one, next_walked_task, walked_nodes
 
-    flow = _flow()
-    nodes = [getattr(flow, name) for name in WALKED]
+    nodes = walked_nodes()
     clerks = _Clerks()
     figures = defaultdict(lambda: {"statements": [], "cpu_ms": [], "sql_ms": []})
     shown = set()
     for process_id in process_ids:
         while True:
-            task = (
-                Task.objects.filter(
-                    process_id=process_id,
-                    flow_task__in=nodes,
-                    status__in=[STATUS.NEW, STATUS.ASSIGNED],
-                )
-                .select_related("process")
-                .first()
-            )
+            task = next_walked_task(process_id, nodes)
             if task is None:
                 break
             name = task.flow_task.name
