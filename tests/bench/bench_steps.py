@@ -49,27 +49,15 @@ class _Recorder:
 
 @contextmanager
 def _database_copy(in_place: bool):
-    from django.db import connection, connections
+    from django.db import connection
 
     if in_place or connection.vendor != "postgresql":
         yield connection.settings_dict["NAME"]
         return
-    from core.management.commands.bench import _admin_cursor
+    from core.management.commands.bench import database_copy
 
-    source = connection.settings_dict["NAME"]
-    copy = f"{source}_steps_copy"
-    connections.close_all()
-    with _admin_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')
-        cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{source}"')
-    connection.settings_dict["NAME"] = copy
-    try:
+    with database_copy("steps_copy") as copy:
         yield copy
-    finally:
-        connections.close_all()
-        connection.settings_dict["NAME"] = source
-        with _admin_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
 
 
 def walk(process_ids, *, show_sql: bool, profiler=None) -> dict:

@@ -13,6 +13,7 @@ import platform
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -88,20 +89,8 @@ class Command(BaseCommand):
     def throughput(self, workers, cases, in_place):
         if in_place or connection.vendor != "postgresql":
             return throughput.measure_throughput(workers=0 if in_place else 1, cases=cases)
-        source = connection.settings_dict["NAME"]
-        copy = f"{source}_bench_copy"
-        connections.close_all()
-        with _admin_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')
-            cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{source}"')
-        connection.settings_dict["NAME"] = copy
-        try:
+        with database_copy("bench_copy"):
             return throughput.measure_throughput(workers=workers, cases=cases)
-        finally:
-            connections.close_all()
-            connection.settings_dict["NAME"] = source
-            with _admin_cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
 
     def print_table(self, report):
         out = self.stdout.write
@@ -131,6 +120,27 @@ class Command(BaseCommand):
             )
         if "ballots" in report:
             out(f"ballots: {json.dumps(report['ballots'], ensure_ascii=False)}")
+
+
+@contextmanager
+def database_copy(suffix: str):
+    """Point the connection at a copy of its PostgreSQL database (`CREATE DATABASE …
+    TEMPLATE`, named with `suffix`) for the block, and drop the copy afterwards: the
+    measurements that walk cases forward leave the measured data as they were."""
+    source = connection.settings_dict["NAME"]
+    copy = f"{source}_{suffix}"
+    connections.close_all()
+    with _admin_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+        cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{source}"')
+    connection.settings_dict["NAME"] = copy
+    try:
+        yield copy
+    finally:
+        connections.close_all()
+        connection.settings_dict["NAME"] = source
+        with _admin_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
 
 
 class _admin_cursor:
