@@ -13,6 +13,8 @@ from contextvars import ContextVar
 
 from django.db import connection
 
+from core.sql_names import column, table
+
 _pages: ContextVar[dict | None] = ContextVar("held_permissions", default=None)
 
 READ_METHODS = ("GET", "HEAD")
@@ -76,25 +78,25 @@ def _held_sql() -> str:
     user_model = get_user_model()
     member = user_model.groups.through
     in_groups = (
-        f"IN (SELECT {_column(member, 'group')} FROM {_table(member)} "
-        f"WHERE {_column(member, 'user')} = %(user)s)"
+        f"IN (SELECT {column(member, 'group')} FROM {table(member)} "
+        f"WHERE {column(member, 'user')} = %(user)s)"
     )
     named = (
-        f"JOIN {_table(Permission)} p ON p.{_column(Permission, 'id')} = x.{{permission}} "
-        f"JOIN {_table(ContentType)} t "
-        f"ON t.{_column(ContentType, 'id')} = p.{_column(Permission, 'content_type')}"
+        f"JOIN {table(Permission)} p ON p.{column(Permission, 'id')} = x.{{permission}} "
+        f"JOIN {table(ContentType)} t "
+        f"ON t.{column(ContentType, 'id')} = p.{column(Permission, 'content_type')}"
     )
-    name = f"t.{_column(ContentType, 'app_label')}, p.{_column(Permission, 'codename')}"
+    name = f"t.{column(ContentType, 'app_label')}, p.{column(Permission, 'codename')}"
 
     def rows(model, who: str, *, on_objects: bool) -> str:
         held_on = (
-            f"x.{_column(model, 'content_type')}, x.{_column(model, 'object_pk')}"
+            f"x.{column(model, 'content_type')}, x.{column(model, 'object_pk')}"
             if on_objects
             else "NULL, NULL"
         )
-        join = named.format(permission=_column(model, "permission"))
-        whom = f"x.{_column(model, who)} " + ("= %(user)s" if who == "user" else in_groups)
-        return f"SELECT {held_on}, {name} FROM {_table(model)} x {join} WHERE {whom}"
+        join = named.format(permission=column(model, "permission"))
+        whom = f"x.{column(model, who)} " + ("= %(user)s" if who == "user" else in_groups)
+        return f"SELECT {held_on}, {name} FROM {table(model)} x {join} WHERE {whom}"
 
     return " UNION ".join(
         (
@@ -104,11 +106,3 @@ def _held_sql() -> str:
             rows(Group.permissions.through, "group", on_objects=False),
         )
     )
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _column(model, field: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field).column)

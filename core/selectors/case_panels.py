@@ -24,6 +24,7 @@ from core.models.changes import ProjectChange, ProjectPhase
 from core.models.inspections import InspectionSubject
 from core.models.meetings import AgendaItem, ProjectRating
 from core.models.voting import SessionCandidate
+from core.sql_names import column, table
 
 
 def _tables() -> dict[str, tuple[str, str]]:
@@ -31,7 +32,7 @@ def _tables() -> dict[str, tuple[str, str]]:
     tables = {}
     for name in ("suggestions", "monitors", "cooperating_units"):
         through = Project._meta.get_field(name).remote_field.through
-        tables[name] = (through._meta.db_table, through._meta.get_field("project").column)
+        tables[name] = (table(through), column(through, "project"))
     for name, model in (
         ("milestones", Milestone),
         ("attachments", Attachment),
@@ -46,21 +47,19 @@ def _tables() -> dict[str, tuple[str, str]]:
         ("follow_ups", AccountabilityFollowUp),
         ("accountability", AccountabilityRecord),
     ):
-        tables[name] = (model._meta.db_table, model._meta.get_field("project").column)
+        tables[name] = (table(model), column(model, "project"))
     return tables
 
 
 @functools.cache
 def _panels_sql() -> tuple[list[str], str]:
     names, parts = [], []
-    for name, (table, column) in _tables().items():
+    for name, (rows, case) in _tables().items():
         names.append(name)
-        parts.append(f'EXISTS (SELECT 1 FROM "{table}" WHERE "{column}" = %(project)s)')
-    comments = Comment._meta
+        parts.append(f"EXISTS (SELECT 1 FROM {rows} WHERE {case} = %(project)s)")
     names.append("comments")
     parts.append(
-        f'(SELECT COUNT(*) FROM "{comments.db_table}" '
-        f'WHERE "{comments.get_field("project").column}" = %(project)s)'
+        f"(SELECT COUNT(*) FROM {table(Comment)} WHERE {column(Comment, 'project')} = %(project)s)"
     )
     return names, "SELECT " + ", ".join(parts)
 

@@ -28,23 +28,20 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from core.models import Deputy, Jurisdiction
 from core.models.voting import Attendance, Participation, SessionCandidate, VotingSession
+from core.sql_names import table
 from permissions.roles import Step
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
 
 
 @cache
 def _standing_sql(lock: bool) -> str:
     """The statement, built once per process (the table names do not change); its
     parameters are the actor's id four times and the session's id."""
-    session, jurisdiction = _table(VotingSession), _table(Jurisdiction)
-    attendance, deputy = _table(Attendance), _table(Deputy)
-    participation = _table(Participation)
-    user_perm, group_perm = _table(UserObjectPermission), _table(GroupObjectPermission)
-    permission, content_type = _table(Permission), _table(ContentType)
-    user_groups = _table(get_user_model().groups.through)
+    session, jurisdiction = table(VotingSession), table(Jurisdiction)
+    attendance, deputy = table(Attendance), table(Deputy)
+    participation = table(Participation)
+    user_perm, group_perm = table(UserObjectPermission), table(GroupObjectPermission)
+    permission, content_type = table(Permission), table(ContentType)
+    user_groups = table(get_user_model().groups.through)
     # the permission, named by its codename in the "core" app
     held = (
         f"INNER JOIN {permission} p ON p.id = o.permission_id "

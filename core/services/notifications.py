@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from core.models.calendar import Notification, NotificationKind, OutboxMessage, SentKey
+from core.sql_names import table
 
 from .broker import send_with_connection
 
@@ -132,14 +133,14 @@ def publish_after_commit(pk: int, task_name: str, args: list) -> bool:
 def _mark_sent(pk: int) -> bool:
     """Mark a published message sent and say whether older messages are still kept, in
     one statement (the subquery reads the table as it was before this update)."""
-    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+    outbox = table(OutboxMessage)
     now = timezone.now()
     older = now - timedelta(seconds=settings.OUTBOX_GRACE_SECONDS)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET sent_at = %s, attempts = attempts + 1"
+            f"UPDATE {outbox} SET sent_at = %s, attempts = attempts + 1"
             " WHERE id = %s AND sent_at IS NULL"
-            f" RETURNING EXISTS (SELECT 1 FROM {table} WHERE sent_at IS NULL AND created < %s)",
+            f" RETURNING EXISTS (SELECT 1 FROM {outbox} WHERE sent_at IS NULL AND created < %s)",
             [
                 connection.ops.adapt_datetimefield_value(now),
                 pk,
