@@ -6,7 +6,7 @@ Public reads show a session only once it has been announced.
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 
-from core.models import Deputy, Jurisdiction
+from core.models import Deputy
 from core.models.voting import (
     ANNOUNCED_STATUSES,
     Attendance,
@@ -17,7 +17,7 @@ from core.models.voting import (
     VotingSession,
 )
 from permissions.roles import Step
-from permissions.scope import can_read_jurisdiction, jurisdiction_q, may_hold_step
+from permissions.scope import jurisdiction_q, may_hold_step
 
 from .cast_reads import session_with_standing
 
@@ -137,17 +137,17 @@ def keys_to_set_for(user):
     )
 
 
-def ballot_session_for_user(user, pk: int) -> VotingSession:
+def ballot_session_for_user(user, pk: int, *, lock: bool = False) -> VotingSession:
     """A session whose ballot page the user may see: any session of a jurisdiction they
     read (the service says why a ballot is refused). One statement reads it with the
-    user's standing as a voter (cast_reads.py), which the ballot's checks use; the
-    jurisdiction itself is read only if a page shows it."""
+    user's standing as a voter and as a reader (cast_reads.py), which the ballot's checks
+    use; the jurisdiction itself is read only if a page shows it. ``lock``: share-lock
+    the session row for a cast (inside the cast's transaction)."""
     try:
-        session = session_with_standing(user, pk)
+        session = session_with_standing(user, pk, lock=lock)
     except VotingSession.DoesNotExist:
         raise Http404 from None
-    where = Jurisdiction(pk=session.jurisdiction_id, path=session.jurisdiction_path)
-    if not user.is_authenticated or not can_read_jurisdiction(user, where):
+    if not user.is_authenticated or not session.may_read:
         raise Http404
     return session
 

@@ -15,7 +15,8 @@ from core.selectors.cast_reads import open_slate, session_with_standing
 from core.services import voting as services
 from core.views.ballots import CODE_OF
 from permissions.checks import can_cast_ballot
-from permissions.roles import Step, perm
+from permissions.roles import Role, Step, perm
+from permissions.scope import can_read_jurisdiction
 
 from .session_setup import CODE, deputies, fresh_user, ids, open_session
 
@@ -69,8 +70,36 @@ def test_the_standing_agrees_with_the_permission_check_and_the_attendance(world,
         assert read.may_cast is can_cast_ballot(user, session), user
         assert read.voter_deputy_id == present.get(user.pk)
         assert read.has_voted is False
+        assert read.may_read is can_read_jurisdiction(user, session.jurisdiction), user
     anonymous = session_with_standing(AnonymousUser(), session.pk)
-    assert (anonymous.voter_deputy_id, anonymous.may_cast) == (None, False)
+    assert (anonymous.voter_deputy_id, anonymous.may_cast, anonymous.may_read) == (
+        None,
+        False,
+        False,
+    )
+
+
+def test_the_reading_standing_agrees_with_the_scope_for_every_role_and_place(world):
+    """Supervisors above, offices beside and below, every role: the standing's reader
+    column says what permissions.scope says, for a session in each jurisdiction."""
+    from core.models import Jurisdiction
+    from core.models.voting import VotingSession
+
+    users = list({u.pk: u for u in world.users.values()}.values())
+    places = list(Jurisdiction.objects.all())
+    congress = world.users[(CODE, Role.CONGRESS_OFFICE)]
+    sessions = [
+        VotingSession.objects.create(
+            jurisdiction=j, year=2026, title=j.name, deputies_total=9, created_by=congress
+        )
+        for j in places
+    ]
+    assert len(places) > 3 and len(users) > 5
+    for voting_session in sessions:
+        for user in users:
+            read = session_with_standing(fresh_user(user), voting_session.pk)
+            expected = can_read_jurisdiction(fresh_user(user), voting_session.jurisdiction)
+            assert read.may_read is expected, (user, voting_session.jurisdiction)
 
 
 def test_a_present_deputy_whose_cast_permission_was_withdrawn_is_refused(client, session, slate):
@@ -138,10 +167,10 @@ def test_the_ballot_pages_scope_is_the_reading_scope(world, session):
         ballot_session_for_user(users[0], session.pk + 1000)
 
 
-# An API cast signed in with the web session: the web session, the user, the reader's
-# roles (the scope), the session with the standing, then in the cast's transaction the
-# session with the standing again and the three rows written.
-API_CAST = 2 + 6
+# An API cast signed in with the web session: the web session and the user, then in the
+# cast's transaction the session with the standing (as a voter and as a reader), read
+# once, and the three rows written.
+API_CAST = 2 + 4
 
 
 def test_an_api_cast_costs_a_fixed_number_of_statements(client, session, slate):

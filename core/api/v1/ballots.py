@@ -78,12 +78,17 @@ class BallotCast(serializers.Serializer):
     pad = serializers.CharField()
 
 
-def _session(request, pk) -> VotingSession:
-    session = selectors.ballot_session_for_user(request.user, pk)
+def _reach(request, session: VotingSession) -> None:
+    """Http404 for a session outside the token's reach."""
     # the jurisdiction's path is read with the session; the rest of it is not needed
     where = Jurisdiction(pk=session.jurisdiction_id, path=session.jurisdiction_path)
     if not token_reaches(request, where):
         raise Http404
+
+
+def _session(request, pk) -> VotingSession:
+    session = selectors.ballot_session_for_user(request.user, pk)
+    _reach(request, session)
     return session
 
 
@@ -186,16 +191,19 @@ class SessionBallot(V1View):
         description="Cast the ballot. Every answer is exactly 1,024 bytes of JSON.",
     )
     def post(self, request, pk):
-        session = _session(request, pk)
-        # the slate's ids: an open vote's slate is fixed, and kept by the process once read
-        ids = [c.ballot_id for c in open_slate(session)]
+        def marks_of(session: VotingSession) -> dict:
+            """The marks, once the cast has read the session (once, under its lock)."""
+            _reach(request, session)
+            # the slate's ids: an open vote's slate is fixed, and kept by the process
+            ids = [c.ballot_id for c in open_slate(session)]
+            return marks_from_codes(session, ids, request.data)
+
         try:
-            marks = marks_from_codes(session, ids, request.data)
-            tracker = services.ballot_cast(actor=request.user, session=session, marks=marks)
+            tracker = services.ballot_cast(actor=request.user, session=pk, marks=marks_of)
         except services.BallotRefused as refused:
             code = {403: "permission_denied", 400: "invalid"}.get(refused.status, BALLOT_REFUSED)
             return _refusal(code, refused.message, refused.status)
         except ValidationError as error:
             field, messages = next(iter(error.message_dict.items()))
             return _refusal("invalid", messages[0], 400, field)
-        return padded({"session": session.pk, "tracker": tracker}, 201)
+        return padded({"session": int(pk), "tracker": tracker}, 201)

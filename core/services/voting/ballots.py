@@ -21,6 +21,7 @@ from core.models.voting import (
     VotingSession,
 )
 from core.selectors.cast_reads import open_slate, session_with_standing
+from core.selectors.voting import ballot_session_for_user
 from core.voting import Candidate, SatisfactionRules, SelectionRules
 from core.voting.rules import APPROVE_ONLY, SCORE_100
 from core.voting.satisfaction import LEVELS, rate_projects
@@ -159,17 +160,28 @@ def _write_transaction():
         connection.transaction_mode = previous
 
 
-def ballot_cast(*, actor, session: VotingSession, marks) -> str:
+def ballot_cast(*, actor, session: VotingSession | int, marks) -> str:
     """Cast the actor's secret ballot, sealed; return its tracker (the receipt).
 
     One deputy, one ballot: the participation row (unique per session and deputy) and the
     sealed ballot are written in one transaction, so either both exist or neither; a
     second ballot trips the unique constraint, however close together they arrive. The
     sealed row holds ciphertext of a fixed length and the tracker. Nothing is logged.
+
+    ``session`` is the session as its ballot page read it, or only its id: then it is
+    read once, under the cast's lock, and one outside the actor's reading scope is not
+    found (Http404), as its page would not be. ``marks`` may be a function of that
+    session (the API's codes depend on its scale and slate); what it raises is raised,
+    with nothing written.
     """
     try:
         with _write_transaction():
-            session = session_with_standing(actor, session.pk, lock=True)
+            if isinstance(session, VotingSession):
+                session = session_with_standing(actor, session.pk, lock=True)
+            else:
+                session = ballot_session_for_user(actor, session, lock=True)
+            if callable(marks):
+                marks = marks(session)
             deputy_id, candidates = _precheck(
                 actor=actor, session=session, marks=marks, casting=True
             )
