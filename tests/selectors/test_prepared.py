@@ -46,8 +46,7 @@ def test_an_error_in_the_block_leaves_the_connection_as_it_was(world):
     connection.ensure_connection()
     raw = connection.connection
     before = raw.cursor_factory, raw.prepare_threshold
-    with pytest.raises(ZeroDivisionError):
-        with prepared():
-            assert raw.cursor_factory is not before[0]
-            raise ZeroDivisionError
+    with pytest.raises(ZeroDivisionError), prepared():
+        assert raw.cursor_factory is not before[0]
+        raise ZeroDivisionError
     assert (raw.cursor_factory, raw.prepare_threshold) == before
