@@ -94,3 +94,19 @@ def eager_celery():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+def racing_count(throttles, calls: int = 16) -> int:
+    """How many of ``calls`` requests from one new address, checked from 8 threads at
+    once against the address limit, are let through."""
+    import secrets
+    from concurrent.futures import ThreadPoolExecutor
+
+    address = f"127.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250)}"
+    request = type("Request", (), {"META": {"REMOTE_ADDR": address}})()
+    throttle = throttles.AddressRateThrottle()
+    with ThreadPoolExecutor(8) as pool:
+        waits = list(
+            pool.map(lambda _n: throttles.wait_for(request, None, [throttle]), range(calls))
+        )
+    return waits.count(None)

@@ -2,6 +2,7 @@
 for and the field at fault; the limits per token and per address hold."""
 
 import secrets
+import time
 
 import pytest
 from django.core.cache import cache
@@ -12,7 +13,7 @@ from core.api.v1 import throttles
 from core.api.v1.errors import NOT_FOUND
 from permissions.roles import Role
 
-from .clients import ApiClient
+from .clients import ApiClient, racing_count
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,7 @@ def test_a_token_is_throttled_on_its_own(issue_token, user_of, monkeypatch):
         for role in (Role.CONGRESS_OFFICE, Role.GOVERNMENT_OFFICE)
     ]
     for token, _raw in tokens:  # a row id may come again after a rolled-back test
-        cache.delete(f"throttle_api-token_{token.pk}")
+        cache.delete_many(_windows(f"throttle_api-token_{token.pk}"))
     first, second = (ApiClient(raw) for _token, raw in tokens)
     for _ in range(3):
         assert first.get(reverse("v1-projects")).status_code == 200
@@ -105,12 +106,48 @@ def test_an_address_is_throttled_whoever_calls(api, world, monkeypatch, user_of)
     assert api().get(url, REMOTE_ADDR=other).status_code == 200
 
 
+def _windows(key: str) -> list[str]:
+    """The counters of a limit of a minute: this window's and the one before."""
+    window = int(time.time() // 60)
+    return [f"{key}:{window}", f"{key}:{window - 1}"]
+
+
 def test_the_throttles_let_requests_through_when_the_cache_is_down(api, world, monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(throttles.AddressRateThrottle, "cache", type("C", (), {"get": broken})())
-    assert api().get(reverse("v1-board", args=["qh-dh"])).status_code == 200
+    down = type("C", (), {"add": broken, "incr": broken, "get": broken})()
+    monkeypatch.setattr(throttles.CacheThrottle, "cache", down)
+    monkeypatch.setattr(throttles.AddressRateThrottle, "rate", "1/min", raising=False)
+    for _ in range(3):
+        assert api().get(reverse("v1-board", args=["qh-dh"])).status_code == 200
+
+
+def test_racing_requests_are_each_counted(monkeypatch):
+    """The counters are incremented, not read and written back: requests from many
+    threads at once are all counted, and no more than the limit are served."""
+    monkeypatch.setattr(throttles.AddressRateThrottle, "rate", "5/min", raising=False)
+    assert racing_count(throttles) == 5
+
+
+def test_a_limit_looks_back_a_whole_minute_across_the_window_boundary(monkeypatch):
+    """Just after a minute's window begins, what was counted in the one before still
+    counts (weighted by how much of it lies within the last minute)."""
+    from django.core.cache import cache as default_cache
+
+    monkeypatch.setattr(throttles.AddressRateThrottle, "rate", "4/min", raising=False)
+    request = type("R", (), {"META": {"REMOTE_ADDR": "127.9.9.9"}})()
+    throttle = throttles.AddressRateThrottle()
+    key = throttle.get_cache_key(request, None)
+    start = (int(time.time() // 60) + 10) * 60  # a window boundary ahead, never yet counted
+    default_cache.delete_many([f"{key}:{start // 60 - 1}", f"{key}:{start // 60}"])
+    monkeypatch.setattr(throttles.time, "time", lambda: start - 1.0)
+    assert [throttles.wait_for(request, None, [throttle]) for _ in range(4)] == [None] * 4
+    monkeypatch.setattr(throttles.time, "time", lambda: start + 3.0)  # the next window
+    wait = throttles.wait_for(request, None, [throttle])
+    assert wait is not None and 0 < wait <= 57
+    monkeypatch.setattr(throttles.time, "time", lambda: start + 60 + 59.0)  # a minute later
+    assert throttles.wait_for(request, None, [throttle]) is None
 
 
 def test_the_old_api_still_answers_for_a_session(client, make_case, user_of):

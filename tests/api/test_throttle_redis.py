@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from core.api.v1 import throttles
 
-from .clients import ApiClient
+from .clients import ApiClient, racing_count
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,3 +56,9 @@ def test_a_second_process_sees_the_first_ones_count(redis_cache, world, monkeypa
         timeout=60,
     )
     assert answer.stdout.strip().splitlines()[-1] == "429", answer.stderr[-2000:]
+
+
+def test_racing_requests_are_each_counted_in_redis(redis_cache, monkeypatch):
+    """Many threads at once, each with its own connection: Redis increments every one."""
+    monkeypatch.setattr(throttles.AddressRateThrottle, "rate", "5/min", raising=False)
+    assert racing_count(throttles, calls=40) == 5

@@ -10,7 +10,7 @@ from core.models.api import ApiScope
 
 from .auth import HasScope, TokenAuthentication
 from .errors import BODY_TOO_LARGE, REQUEST_TOO_LARGE, ApiError, ErrorSerializer, exception_handler
-from .throttles import THROTTLES
+from .throttles import THROTTLES, wait_for
 
 # Statuses every operation may answer, and those that depend on what it does.
 ALWAYS = ("401", "403", "404", "406", "429")
@@ -62,6 +62,12 @@ class V1View(APIView):
 
     def get_exception_handler(self):
         return exception_handler
+
+    def check_throttles(self, request):
+        """Every limit of the request counted at once (one round trip to Redis)."""
+        wait = wait_for(request, self, self.get_throttles())
+        if wait is not None:
+            self.throttled(request, wait)
 
     def initial(self, request, *args, **kwargs):
         try:
