@@ -22,11 +22,14 @@ from .session_setup import CODE, deputies, fresh_user, ids, open_session
 
 pytestmark = pytest.mark.django_db
 
+# The three rows a cast writes (participation, its history, the sealed ballot): one
+# statement on PostgreSQL (ballot_writes.py), three saves on SQLite.
+WRITES = 1 if connection.vendor == "postgresql" else 3
+
 # The statements of a web cast, besides the web session and the user the middleware
-# reads: the reader's roles (the page's header and the session's scope), the session,
-# then in the cast's transaction the session with the voter's standing and the three
-# rows written (participation, its history, the sealed ballot).
-WEB_CAST = 2 + 6
+# reads: the reader's roles (the page's header), the session, then in the cast's
+# transaction the session with the voter's standing and the rows written.
+WEB_CAST = 2 + 3 + WRITES
 
 
 def _post(client, session, marks, action="cast"):
@@ -49,7 +52,7 @@ def test_a_web_cast_costs_a_fixed_number_of_statements(client, session, slate):
         assert response.status_code == 200 and len(response.context["tracker"]) == 19
     statements = _statements(captured)
     assert len(statements) == WEB_CAST, statements
-    assert len([s for s in statements if s.startswith("INSERT")]) == 3
+    assert len([s for s in statements if s.startswith(("INSERT", "WITH"))]) == WRITES
 
 
 def test_the_confirm_page_reads_the_standing_in_one_statement(client, session, slate):
@@ -170,7 +173,7 @@ def test_the_ballot_pages_scope_is_the_reading_scope(world, session):
 # An API cast signed in with the web session: the web session and the user, then in the
 # cast's transaction the session with the standing (as a voter and as a reader), read
 # once, and the three rows written.
-API_CAST = 2 + 4
+API_CAST = 2 + 1 + WRITES
 
 
 def test_an_api_cast_costs_a_fixed_number_of_statements(client, session, slate):
@@ -183,4 +186,4 @@ def test_an_api_cast_costs_a_fixed_number_of_statements(client, session, slate):
         assert response.status_code == 201, response.content
     statements = _statements(captured)
     assert len(statements) == API_CAST, "\n".join(s[:120] for s in statements)
-    assert len([s for s in statements if s.startswith("INSERT")]) == 3
+    assert len([s for s in statements if s.startswith(("INSERT", "WITH"))]) == WRITES

@@ -15,7 +15,6 @@ from core import messages as vm
 from core.models import Deputy
 from core.models.voting import (
     CountedTracker,
-    Participation,
     SealedBallot,
     SessionStatus,
     VotingSession,
@@ -27,8 +26,8 @@ from core.voting.rules import APPROVE_ONLY, SCORE_100
 from core.voting.satisfaction import LEVELS, rate_projects
 from core.voting.selection import count_ballots
 
-from ..history import save_with_reason
 from . import sealing
+from .ballot_writes import write_cast
 from .guards import SELECTION_MARKS, BallotRefused
 
 
@@ -188,12 +187,15 @@ def ballot_cast(*, actor, session: VotingSession | int, marks) -> str:
             ids = [c.ballot_id for c in candidates]
             sealed = sealing.seal_ballot(session.public_key, marks, ids)
             tracker = sealing.tracker_of(sealed)
-            # the actor's own deputy, as read with the session: its id and its user suffice
-            deputy = Deputy(pk=deputy_id, user_id=actor.pk, jurisdiction_id=session.jurisdiction_id)
-            participation = Participation(session=session, deputy=deputy)
             # The record says that the deputy voted; the history user is the deputy.
-            save_with_reason(participation, actor=actor, reason=_("Voted"))
-            SealedBallot.objects.create(session=session, sealed=sealed, tracker=tracker)
+            write_cast(
+                actor=actor,
+                session=session,
+                deputy_id=deputy_id,
+                sealed=sealed,
+                tracker=tracker,
+                reason=_("Voted"),
+            )
     except IntegrityError:
         # a second ballot of the deputy: the whole transaction is undone, nothing written
         raise BallotRefused(vm.BALLOT_ALREADY_CAST) from None
