@@ -5,19 +5,23 @@ or joins (a ballot's standing, an inbox page) the plan takes longer than the rea
 0.8 ms against 0.2 ms for the ballot's standing. Inside ``prepared()`` the statements
 Django sends on this thread's connection are bound on the server and prepared once per
 connection (psycopg keeps them by their text), so a pooled connection plans each of them
-a handful of times (PostgreSQL's custom plans) and then reuses a generic plan.
+once.
 
-Only the reads named in code use it, and each is tested to answer exactly as unprepared.
-Outside it, and on SQLite, nothing changes: Django binds parameters on the client and
+Only the statements named in code use it, and each is tested to answer exactly as
+unprepared. PostgreSQL plans them generically from their first run (the connection's
+``plan_cache_mode``, set in settings.py), since their plans do not depend on the values.
+Outside it, on SQLite, and where connections do not outlive a request
+(``PREPARED_STATEMENTS``), nothing changes: Django binds parameters on the client and
 prepares nothing. A rollback on the connection drops what was prepared (psycopg's rule),
 and the next block prepares again. Production's pool is psycopg's own, which keeps
-prepared statements with its connections (an external pooler in transaction mode would
-not: it needs the block left out).
+prepared statements with its connections; an external pooler in transaction mode would
+not, and needs ``PREPARED_STATEMENTS=0``.
 """
 
 from contextlib import contextmanager
 from functools import cache
 
+from django.conf import settings
 from django.db import connections
 
 # psycopg prepares a statement asked to (``prepare=True``), or one run this many times;
@@ -48,7 +52,7 @@ def _preparing_cursor():
 def prepared(using: str = "default"):
     """Run the block's statements on ``using`` as prepared statements (PostgreSQL)."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
         yield
         return
     connection.ensure_connection()

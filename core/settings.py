@@ -104,16 +104,34 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-elif env.bool("DATABASE_POOL", default=False):
-    # psycopg's connection pool, one per process (gunicorn worker, Celery child): a
-    # request borrows a connection instead of opening one. Size it so that every
-    # process's max_size added up stays under PostgreSQL's max_connections (SCALING.md).
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
-        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
-        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+else:
+    # Only the statements core/prepared.py prepares are planned once per connection: a
+    # generic plan from the first run (their plans do not depend on the values). Django's
+    # own statements are not prepared, and this setting does not touch them.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c plan_cache_mode=force_generic_plan"
+    )
+    if env.bool("DATABASE_POOL", default=False):
+        # psycopg's connection pool, one per process (gunicorn worker, Celery child): a
+        # request borrows a connection instead of opening one. Size it so that every
+        # process's max_size added up stays under PostgreSQL's max_connections (SCALING.md).
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
+            "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+        }
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+# The hot reads and the ballot's write run as prepared statements (core/prepared.py)
+# where connections outlive a request (the pool, or CONN_MAX_AGE); on a connection made
+# for one request, preparing would only add a round trip.
+# Behind an external pooler in transaction mode, PREPARED_STATEMENTS=0.
+PREPARED_STATEMENTS = DATABASES["default"]["ENGINE"].endswith("postgresql") and env.bool(
+    "PREPARED_STATEMENTS",
+    default=bool(
+        DATABASES["default"].get("OPTIONS", {}).get("pool")
+        or DATABASES["default"].get("CONN_MAX_AGE", 0) != 0
+    ),
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

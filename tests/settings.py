@@ -14,3 +14,7 @@ from core.settings import *  # noqa: E402, F403
 # suite runs in one process, on Redis.
 if os.environ.get("PYTEST_XDIST_WORKER"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The test run keeps one connection per worker, as the production pool keeps its own: the
+# statements core/prepared.py names are prepared, as in production.
+PREPARED_STATEMENTS = True

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core import inbox_messages as messages
 from core.filters.tasks import TaskFilter, human_steps
+from core.prepared import prepared
 from core.selectors import tasks as task_selectors
 from core.selectors.suggestions import waiting_to_be_routed
 from core.selectors.voting import keys_to_set_for, open_votes_for
@@ -129,6 +130,7 @@ def _task_page(request, qs, *, title, tab, votes=(), keys=(), waiting=()):
 
 
 @login_required
+@prepared()  # an office's most visited pages: their statements are planned once
 def inbox(request):
     return _task_page(
         request,
@@ -141,6 +143,7 @@ def inbox(request):
 
 
 @login_required
+@prepared()
 def queue(request):
     waiting = waiting_to_be_routed(request.user, today=timezone.localdate())[:WAITING_SHOWN]
     return _task_page(

@@ -342,3 +342,18 @@ def test_an_office_with_no_vote_nor_routing_asks_nothing_of_them(world, client, 
     read = " ".join(q["sql"] for q in ctx.captured_queries)
     for table in ('FROM "core_votingsession"', '"core_tellerkey"', 'FROM "core_suggestion"'):
         assert table not in read
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares")
+def test_the_inbox_and_queue_pages_run_as_prepared_statements(clerk, client, make_case):
+    """Their statements are planned once per connection (core/prepared.py), and the
+    rows they show are the selectors' own (the test above compares them)."""
+    make_case("qh-dh", to="study")
+    for page in (INBOX, QUEUE):
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+        assert client.get(page).status_code == 200
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            statements = [row[0] for row in cursor.fetchall()]
+        assert any("viewflow_task" in s for s in statements), page

@@ -77,6 +77,7 @@ class Command(BaseCommand):
             report["stock_inbox"] = inbox["stock_inbox"]
             report["inbox_selector"] = inbox["inbox_selector"]
             report["sql_floor_inbox"] = inbox["floor"]
+            report["sql_floor_inbox_prepared"] = inbox["floor_prepared"]
         if "throughput" in parts:
             report["throughput"] = self.throughput(workers, cases, in_place)
         if "ballots" in parts:
@@ -96,7 +97,7 @@ class Command(BaseCommand):
         out = self.stdout.write
         out(f"{report['cases']} cases on {report['database']}; {report['machine']['summary']}")
         rows = dict(report.get("pages", {}))
-        for key in ("stock_inbox", "inbox_selector", "sql_floor_inbox"):
+        for key in ("stock_inbox", "inbox_selector", "sql_floor_inbox", "sql_floor_inbox_prepared"):
             if key in report:
                 rows[key] = report[key]
         out(f"{'':24}{'median ms':>10}{'p95 ms':>9}{'queries':>9}")
