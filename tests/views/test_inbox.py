@@ -349,11 +349,13 @@ def test_the_inbox_and_queue_pages_run_as_prepared_statements(clerk, client, mak
     """Their statements are planned once per connection (core/prepared.py), and the
     rows they show are the selectors' own (the test above compares them)."""
     make_case("qh-dh", to="study")
-    for page in (INBOX, QUEUE):
-        with connection.cursor() as cursor:
-            cursor.execute("DEALLOCATE ALL")
-        assert client.get(page).status_code == 200
+
+    def prepared_statements():
         with connection.cursor() as cursor:
             cursor.execute("SELECT statement FROM pg_prepared_statements")
-            statements = [row[0] for row in cursor.fetchall()]
-        assert any("viewflow_task" in s for s in statements), page
+            return {row[0] for row in cursor.fetchall()}
+
+    for page in (INBOX, QUEUE):
+        before = prepared_statements()
+        assert client.get(page).status_code == 200
+        assert any("viewflow_task" in s for s in prepared_statements() - before), page
