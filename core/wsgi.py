@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
 application = get_wsgi_application()
+
+from core.process_start import settle_process  # noqa: E402 - once Django is set up
+
+settle_process()

@@ -11,7 +11,7 @@ compete for the database, not for the same cases.
 import multiprocessing
 import time
 
-from django.db import connections
+from django.db import connection, connections
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -124,6 +124,14 @@ def walk(process_ids: list[int]) -> int:
     return done
 
 
+def disconnect() -> None:
+    """Close this process's database connections, and its pool's when there is one: a
+    forked worker must not share the parent's, and a template database must be unused."""
+    connections.close_all()
+    if connection.settings_dict.get("OPTIONS", {}).get("pool"):
+        connection.close_pool()
+
+
 def _worker(process_ids, start, results):
     connections.close_all()  # a connection of its own, not the parent's
     start.wait()
@@ -143,7 +151,7 @@ def measure_throughput(*, workers: int, cases: int) -> dict:
         wall = time.perf_counter() - began
         return _figures(done, wall, 0)
     shares = [ids[n::workers] for n in range(workers)]
-    connections.close_all()
+    disconnect()
     context = multiprocessing.get_context("fork")
     start = context.Barrier(workers + 1)
     results = context.Queue()

@@ -29,6 +29,9 @@ DEFAULT = "postgres://postgres@127.0.0.1:5432/livelihood_scale"
 
 def manage(url: str, *args: str, capture: bool = False) -> str:
     env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
+    # as production runs (deploy/production.env.example): psycopg's pool keeps the
+    # connections, and with them the prepared statements
+    env.setdefault("DATABASE_POOL", "1")
     env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
     result = subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -18,10 +18,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from core.models import Project
+from core.process_start import settle_process
 from core.scale import pages, throughput
 from core.selectors.figures_cache import WARM_EVERY_SECONDS
 
@@ -62,6 +63,7 @@ class Command(BaseCommand):
             "machine": machine(),
         }
         subjects = pages.pick_subjects()
+        settle_process()  # as a server process does before its first request (core/wsgi.py)
         report["subjects"] = {
             "township_clerk": subjects.clerk.username,
             "county": subjects.county.code,
@@ -130,7 +132,7 @@ def database_copy(suffix: str):
     measurements that walk cases forward leave the measured data as they were."""
     source = connection.settings_dict["NAME"]
     copy = f"{source}_{suffix}"
-    connections.close_all()
+    throughput.disconnect()
     with _admin_cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')
         cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{source}"')
@@ -138,7 +140,7 @@ def database_copy(suffix: str):
     try:
         yield copy
     finally:
-        connections.close_all()
+        throughput.disconnect()
         connection.settings_dict["NAME"] = source
         with _admin_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
