@@ -14,6 +14,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
 from core import messages
+from core.prepared import prepared
 from permissions.checks import can_take_task
 
 from .audit import audit_record
@@ -38,7 +39,7 @@ def task_step(*, actor, task, node):
     if task.flow_task != node:
         raise StepRefused(messages.WRONG_STEP)
     try:
-        with flow_class.lock(task.process_id), _one_transaction():
+        with flow_class.lock(task.process_id), _one_transaction(), prepared():
             task = _locked_task(flow_class, task.pk)
             if task.status in (STATUS.DONE, STATUS.CANCELED):
                 raise StepRefused(messages.TASK_ALREADY_DONE)

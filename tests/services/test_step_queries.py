@@ -87,3 +87,22 @@ def test_each_step_is_on_the_decision_log_once(world, make_case):
         "step.ProjectFlow.study_feasibility",
         "step.ProjectFlow.review_by_party",
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares")
+def test_a_steps_statements_are_prepared_once_and_reused(world, make_case):
+    """Under the case's lock a step's statements are prepared (core/prepared.py): the
+    same step of a second case prepares nothing new, it reuses them."""
+
+    def prepared_statements():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return {row[0] for row in cursor.fetchall()}
+
+    first, second = (make_case("qh-dh", to="assign_study", index=n) for n in (1, 3))
+    before = prepared_statements()
+    first.assign()
+    made = prepared_statements() - before
+    assert len(made) > 5 and any("viewflow_task" in s for s in made)
+    second.assign()
+    assert prepared_statements() - before == made
