@@ -27,6 +27,9 @@ from django.db import connections
 # psycopg prepares a statement asked to (``prepare=True``), or one run this many times;
 # Django's connections set no threshold, which disables preparing altogether.
 ONLY_WHEN_ASKED = 2**31
+# The statements a connection keeps prepared, the least recently used dropped first
+# (psycopg keeps 100): the pages and steps that prepare theirs run a few hundred kinds.
+KEPT = 400
 
 
 @cache
@@ -61,6 +64,8 @@ def prepared(using: str = "default"):
     raw.cursor_factory = _preparing_cursor()
     if raw.prepare_threshold is None:  # Django's default: psycopg then prepares nothing
         raw.prepare_threshold = ONLY_WHEN_ASKED
+    if raw.prepared_max is not None and raw.prepared_max < KEPT:
+        raw.prepared_max = KEPT
     try:
         yield
     finally:

@@ -9,9 +9,11 @@ from django.contrib import messages as flash
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.prepared import prepared
 from core.selectors.tasks import session_of, task_for_user
 from core.services.steps import StepRefused, task_assign, task_release
 from permissions.checks import can_take_task
@@ -32,6 +34,7 @@ def _add_errors(form, error: ValidationError) -> None:
 class StepView(LoginRequiredMixin, View):
     template_name = "flows/step.html"
 
+    @method_decorator(prepared())  # an office's daily work: its statements planned once
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()

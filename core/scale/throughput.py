@@ -16,6 +16,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from core.models import RoleAssignment
+from core.prepared import prepared
 from permissions.roles import Role
 
 WALKED = ("assign_study", "study_feasibility", "review_by_party")
@@ -83,14 +84,15 @@ def complete_one(task, clerks) -> bool:
     """Complete one open step as its clerk, through the step's form and service."""
     from flows.steps import STEPS
 
-    project = task.process.coerced.project
-    form_class, data, actor = _form_and_actor(task, project, clerks)
-    if actor is None:
-        return False
-    form = form_class(data, project=project, task=task)
-    if not form.is_valid():
-        raise RuntimeError(f"{task.flow_task.name}: {form.errors.as_text()}")
-    STEPS[task.flow_task.name].perform(actor, task, form)
+    with prepared():  # as the step's page runs (flows/views.py)
+        project = task.process.coerced.project
+        form_class, data, actor = _form_and_actor(task, project, clerks)
+        if actor is None:
+            return False
+        form = form_class(data, project=project, task=task)
+        if not form.is_valid():
+            raise RuntimeError(f"{task.flow_task.name}: {form.errors.as_text()}")
+        STEPS[task.flow_task.name].perform(actor, task, form)
     return True
 
 

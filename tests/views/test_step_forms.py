@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 from viewflow.workflow.models import Task
@@ -190,3 +191,26 @@ def test_a_completed_step_posted_again_is_told_and_changes_nothing(world, make_c
     case.refresh()
     assert case.project.history.count() == before
     assert case.project.party_decision == "approved"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares")
+def test_a_step_page_runs_as_prepared_statements(world, make_case, client):
+    """The step's page and its form sent run their statements prepared (core/prepared.py)
+    and complete the step as unprepared ones would."""
+
+    def prepared_statements():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return {row[0] for row in cursor.fetchall()}
+
+    case = make_case("qh-dh", to="study")
+    task = open_step(case, "study_feasibility")
+    user = world.users[("qh-dh", case.dept)]
+    client.force_login(user)
+    before = prepared_statements()
+    assert client.get(reverse("flows:step", args=[task.process_id, task.pk])).status_code == 200
+    assert any("viewflow_task" in s for s in prepared_statements() - before)
+    data = {"feasible": "yes", "opinion": "方案可行。", "fund_source": "财政资金"}
+    assert post_step(client, user, task, data).status_code == 302
+    task.refresh_from_db()
+    assert task.status == STATUS.DONE
