@@ -93,6 +93,8 @@ def session_with_standing(actor, session_pk, *, lock: bool = False) -> VotingSes
     """The session row, with ``voter_deputy_id``, ``may_cast``, ``has_voted`` and
     ``may_read`` of the actor (None, False, False, False for an anonymous one) and
     ``standing_of``, the actor's id; DoesNotExist when there is none."""
+    if not isinstance(session_pk, int) or not 0 < session_pk < 2**63:
+        raise VotingSession.DoesNotExist  # no row has it (and SQLite could not bind it)
     params = {
         "user": getattr(actor, "pk", None),
         "session": session_pk,

@@ -187,3 +187,12 @@ def test_an_api_cast_costs_a_fixed_number_of_statements(client, session, slate):
     statements = _statements(captured)
     assert len(statements) == API_CAST, "\n".join(s[:120] for s in statements)
     assert len([s for s in statements if s.startswith(("INSERT", "WITH"))]) == WRITES
+
+
+def test_a_ballot_id_beyond_any_row_is_not_found(client, session):
+    """The prepared standing read takes any id the URL allows: one past the database's
+    integers is simply not found."""
+    client.force_login(fresh_user(deputies()[0].user))
+    for pk in (session.pk + 1000, 10**25):
+        assert client.get(reverse("voting:ballot", args=[pk])).status_code == 404
+        assert _post(client, type("S", (), {"pk": pk})(), {}).status_code == 404

@@ -34,7 +34,12 @@ class CacheThrottle(SimpleRateThrottle):
         return caches["default"]  # the backend itself (Redis's pipeline), not a proxy
 
     def allow_request(self, request, view):
-        return wait_for(request, view, [self]) is None
+        """On a view of its own (API v1's views count all their limits at once)."""
+        self._wait = wait_for(request, view, [self])
+        return self._wait is None
+
+    def wait(self):
+        return getattr(self, "_wait", None)
 
 
 def _counters(cache, keys: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
