@@ -227,6 +227,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than any countdown we schedule, so a late-acked task is not redelivered early.
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=12 * 3600),
+    # How often a worker looks for messages a lost worker left unacknowledged past that
+    # timeout: every interval × throttle seconds (kombu's defaults: 10 × 10).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
     # A broker that is down must not hold up a user's request (the outbox keeps the message).
     "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0),
 }

@@ -128,6 +128,8 @@ class LiveCelery:
                 "CELERY_TASK_ALWAYS_EAGER": "0",
                 # A lost worker's messages come back quickly (they are idempotent anyway).
                 "CELERY_VISIBILITY_TIMEOUT": "4",
+                "CELERY_UNACKED_RESTORE_INTERVAL": "2",  # and are looked for every 2 s, not 100
+                "CELERY_UNACKED_RESTORE_THROTTLE": "1",
                 "CALENDAR_RETRY_MAX_SECONDS": "2",
                 "OUTBOX_GRACE_SECONDS": "1",
                 "CALENDAR_TODAY": TODAY,
